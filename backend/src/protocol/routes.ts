@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { AuditList, AuditQuery } from './audit.js';
+import { IdParams } from './common.js';
+import { Health, Me } from './status.js';
+import { CreatedToken, CreateTokenBody, TokenInfo, TokenList, TokenListQuery } from './tokens.js';
+import { CreateUserBody, User, UserList } from './users.js';
+
+/**
+ * The route table: one entry per HTTP route, used by the server to register and validate it and by
+ * the client to build the request and parse the answer. Nothing else spells out a URL.
+ */
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Status of a successful answer and the schema of its body. */
+  status: 200 | 201 | 204;
+  response: z.ZodType;
+  /** Name written to the audit log for state-changing routes. */
+  audit?: string;
+  auth: 'none' | 'user' | 'admin';
+}
+
+const route = <const R extends RouteDef>(r: R): R => r;
+
+export const routes = {
+  health: route({ method: 'GET', path: '/healthz', status: 200, response: Health, auth: 'none' }),
+  me: route({ method: 'GET', path: '/api/v1/me', status: 200, response: Me, auth: 'user' }),
+
+  listUsers: route({ method: 'GET', path: '/api/v1/users', status: 200, response: UserList, auth: 'admin' }),
+  createUser: route({
+    method: 'POST', path: '/api/v1/users', body: CreateUserBody, status: 201, response: User, auth: 'admin', audit: 'user.create',
+  }),
+
+  listTokens: route({ method: 'GET', path: '/api/v1/tokens', query: TokenListQuery, status: 200, response: TokenList, auth: 'user' }),
+  createToken: route({
+    method: 'POST', path: '/api/v1/tokens', body: CreateTokenBody, status: 201, response: CreatedToken, auth: 'user', audit: 'token.create',
+  }),
+  revokeToken: route({
+    method: 'DELETE', path: '/api/v1/tokens/:id', params: IdParams, status: 200, response: TokenInfo, auth: 'user', audit: 'token.revoke',
+  }),
+
+  listAudit: route({ method: 'GET', path: '/api/v1/audit', query: AuditQuery, status: 200, response: AuditList, auth: 'admin' }),
+} as const;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+/** The WebSocket endpoint is not in the table: it has no request/response pair. */
+export const EVENTS_PATH = '/api/v1/events';

@@ -1,0 +1,81 @@
+// Builds every bundle of the project: the extension (Node: desktop VS Code and code-server's
+// extension host), the backend server + `mlwb` CLI, and each webview app.
+//   node esbuild.mjs               development build with source maps
+//   node esbuild.mjs --production  minified, and copies the backend's native modules next to it
+//   node esbuild.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, minify: production, sourcemap: true, logLevel: 'info', legalComments: 'none' };
+
+// better-sqlite3 is a native addon: it cannot be bundled, so it ships beside the bundle
+// (dist/node_modules) for the packaged extension, with the small packages it loads at run time.
+const NATIVE = ['better-sqlite3'];
+const NATIVE_RUNTIME_DEPS = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
+
+const webviewApps = existsSync('webviews')
+  ? readdirSync('webviews', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join('webviews', d.name, 'main.tsx')))
+      .map((d) => d.name)
+  : [];
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'extension/src/extension.ts' },
+    outdir: 'dist/extension',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'backend/src/cli/main.ts' },
+    outdir: 'dist/backend',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: NATIVE,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  ...webviewApps.map((app) => ({
+    ...common,
+    entryPoints: { [app]: `webviews/${app}/main.tsx` },
+    outdir: 'dist/webviews',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    jsx: 'automatic',
+    loader: { '.css': 'css' },
+    define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+  })),
+];
+
+function copyNativeModules() {
+  const require = createRequire(import.meta.url);
+  for (const name of NATIVE_RUNTIME_DEPS) {
+    const from = dirname(require.resolve(`${name}/package.json`));
+    const to = join('dist', 'node_modules', name);
+    mkdirSync(to, { recursive: true });
+    // Sources and build intermediates are not needed at run time: keep lib/, the compiled addon and package.json.
+    cpSync(from, to, {
+      recursive: true,
+      filter: (src) => !/[\\/](src|deps|docs|test|obj\.target|\.deps)([\\/]|$)/.test(src.slice(from.length)),
+    });
+  }
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`watching ${contexts.length} bundles…`);
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (production) copyNativeModules();
+}
