@@ -1,0 +1,108 @@
+// UI end-to-end test: the packaged extension (dist/ml-workbench.vsix) in code-server, connected
+// to the real backend, driven in headless Debian chromium by playwright-core.
+//   npm run test:e2e            (packages first; `npm run setup` must have installed code-server)
+// Prints "N passed, N failed", exits 1 on any failure. Screenshots: test/e2e/artifacts/.
+// Env: CODE_SERVER, CHROMIUM (binaries), KEEP_TMP=1 (keep the temp dir with the logs).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, missingPrerequisites, startFixture } from './harness.mjs';
+import {
+  openViewContainer, paletteCommands, runCommand, selectedOutputChannel, sidebarViewTitles,
+  statusBarItem, statusBarTexts, waitForView, waitForVisibleText,
+} from './workbench.mjs';
+
+const CONTAINER = 'ML Workbench';
+const VIEWS = ['Environments', 'Datasets', 'Experiments', 'Models', 'Pipelines'];
+// "connected" as a word, and not "disconnected" / "not connected"
+const CONNECTED = /(?<!dis|not )\bconnected\b/i;
+
+const missing = missingPrerequisites();
+if (missing.length) {
+  console.log(`e2e: cannot run, missing: ${missing.join('; ')}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const results = [];
+const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+async function check(name, fn) {
+  const t = performance.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name} (${Math.round(performance.now() - t)} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    const message = String(err instanceof Error ? err.message : err).split('\n').slice(0, 8).join('\n    ');
+    console.log(`  ✗ ${name}\n    ${message}`);
+  }
+}
+
+const started = performance.now();
+let fixture;
+process.on('SIGINT', async () => { await fixture?.stop(); process.exit(130); });
+try {
+  console.log('e2e: starting backend, code-server and chromium');
+  fixture = await startFixture();
+  const { page } = fixture;
+
+  await check(`activity bar opens "${CONTAINER}" with the views ${VIEWS.join(', ')}`, async () => {
+    await openViewContainer(page, CONTAINER);
+    for (const view of VIEWS) {
+      await waitForView(page, view).catch(async () => {
+        throw new Error(`view "${view}" not shown; sidebar views: ${JSON.stringify(await sidebarViewTitles(page))}`);
+      });
+    }
+    fixture.timings.viewsVisible = Math.round(performance.now() - started);
+    await shot(page, '1-views');
+  });
+
+  await check('status bar shows the backend as connected', async () => {
+    await statusBarItem(page, CONNECTED).first().waitFor({ timeout: 60_000 }).catch(async () => {
+      throw new Error(`no status bar item matching ${CONNECTED}; items: ${JSON.stringify(await statusBarTexts(page))}`);
+    });
+    await shot(page, '2-status-bar');
+  });
+
+  const commands = await paletteCommands(page, `${CONTAINER}:`);
+  console.log(`  (palette lists ${commands.length} "${CONTAINER}:" commands: ${commands.join(', ')})`);
+  const run = async (title) => {
+    if (!commands.includes(title)) throw new Error(`"${title}" is not in the command palette`);
+    await runCommand(page, title);
+  };
+
+  await check(`"${CONTAINER}: Show Connection Details" shows the backend URL`, async () => {
+    await run(`${CONTAINER}: Show Connection Details`);
+    await waitForVisibleText(page, fixture.backend.url.replace(/^https?:\/\//, ''));
+    await page.waitForTimeout(500); // toasts slide in: let the screenshot show it in place
+    await shot(page, '3-connection-details');
+  });
+
+  await check(`"${CONTAINER}: Show Log" opens its output channel`, async () => {
+    await page.keyboard.press('Escape');
+    await run(`${CONTAINER}: Show Log`);
+    const channel = await selectedOutputChannel(page);
+    if (!channel.includes(CONTAINER)) throw new Error(`Output panel shows channel "${channel}", expected "${CONTAINER}"`);
+    await shot(page, '4-log');
+  });
+
+  if (results.some((r) => !r.ok)) await shot(page, 'failure').catch(() => {});
+} catch (err) {
+  console.log(`  ✗ e2e setup\n    ${String(err instanceof Error ? err.message : err).split('\n').join('\n    ')}`);
+  results.push({ name: 'setup', ok: false });
+} finally {
+  if (results.some((r) => !r.ok) && fixture) {
+    for (const name of ['backend.log', 'code-server.log']) {
+      try {
+        console.log(`--- ${name} (last 30 lines) ---\n${readFileSync(path.join(fixture.tmp, name), 'utf8').trimEnd().split('\n').slice(-30).join('\n')}`);
+      } catch { /* not written */ }
+    }
+  }
+  await fixture?.stop();
+}
+
+if (fixture) console.log(`  timings (ms since start): ${JSON.stringify(fixture.timings)}`);
+const failed = results.filter((r) => !r.ok).length;
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+process.exit(failed ? 1 : 0);
