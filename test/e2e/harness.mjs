@@ -21,11 +21,17 @@ const VSIX = path.join(ROOT, 'dist', 'ml-workbench.vsix');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-/** What is missing for the e2e suite to run, or [] when all is there. */
-export function missingPrerequisites() {
+/** The tools `npm run setup` installs that the e2e suite needs and are missing, or []. */
+export function missingTools() {
   const missing = [];
   if (!existsSync(CHROMIUM)) missing.push(`chromium (${CHROMIUM})`);
   if (!codeServerBin()) missing.push('code-server (npm run setup installs it into .mlwb/code-server)');
+  return missing;
+}
+
+/** What is missing for the e2e suite to run, or [] when all is there. */
+export function missingPrerequisites() {
+  const missing = missingTools();
   if (!existsSync(VSIX)) missing.push(`${path.relative(ROOT, VSIX)} (npm run package)`);
   return missing;
 }

@@ -66,11 +66,8 @@ try {
   });
 
   const commands = await paletteCommands(page, `${CONTAINER}:`);
-  console.log(`  (palette lists ${commands.length} "${CONTAINER}:" commands: ${commands.join(', ')})`);
-  const run = async (title) => {
-    if (!commands.includes(title)) throw new Error(`"${title}" is not in the command palette`);
-    await runCommand(page, title);
-  };
+  console.log(`  (palette shows ${commands.length} "${CONTAINER}:" commands: ${commands.join(', ')})`);
+  const run = (title) => runCommand(page, title);
 
   await check(`"${CONTAINER}: Show Connection Details" shows the backend URL`, async () => {
     await run(`${CONTAINER}: Show Connection Details`);

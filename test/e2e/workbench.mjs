@@ -47,12 +47,11 @@ async function openPalette(page, text) {
   return input;
 }
 
-/** Command titles the palette lists for `prefix` (e.g. "ML Workbench:"), then closes it. */
+/** Command titles the palette shows for `prefix` (e.g. "ML Workbench:"; the first screenful), then closes it. */
 export async function paletteCommands(page, prefix) {
   await openPalette(page, `>${prefix}`);
   const rows = page.locator(PALETTE_ROW, { hasText: prefix });
   await rows.first().waitFor({ timeout: 15_000 }).catch(() => {});
-  // the list is virtualised: enough rows for one extension's commands are rendered at this size
   const titles = await page.locator(`${PALETTE_ROW} .label-name`).evaluateAll((els) => els.map((e) => e.textContent?.trim() ?? ''));
   await page.keyboard.press('Escape');
   return titles.filter((t) => t.startsWith(prefix));
@@ -61,8 +60,12 @@ export async function paletteCommands(page, prefix) {
 /** Runs a command by its full palette title ("Category: Title"). */
 export async function runCommand(page, title) {
   await openPalette(page, `>${title}`);
-  await page.locator(PALETTE_ROW, { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator(PALETTE_ROW).filter({ has: page.locator('.label-name').getByText(title, { exact: true }) });
+  await row.first().waitFor({ timeout: 15_000 }).catch(async () => {
+    await page.keyboard.press('Escape');
+    throw new Error(`"${title}" is not in the command palette`);
+  });
+  await row.first().click();
   await page.locator(PALETTE_INPUT).waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => {});
 }
 
