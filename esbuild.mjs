@@ -14,7 +14,16 @@ const common = { bundle: true, minify: production, sourcemap: true, logLevel: 'i
 
 // better-sqlite3 is a native addon: it cannot be bundled, so it ships beside the bundle
 // (dist/node_modules) for the packaged extension, with the small packages it loads at run time.
-const NATIVE = ['better-sqlite3'];
+// cpu-features is an optional native dependency of ssh2 (via dockerode), loaded in a try/catch: left out on purpose.
+const NATIVE = ['better-sqlite3', 'cpu-features'];
+
+/** ssh2 (dockerode's SSH transport) tries optional `.node` addons in a try/catch and falls back to JS: leave them out. */
+const optionalAddons = {
+  name: 'optional-addons',
+  setup(build) {
+    build.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
 const NATIVE_RUNTIME_DEPS = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
 
 const webviewApps = existsSync('webviews')
@@ -42,6 +51,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: NATIVE,
+    plugins: [optionalAddons],
     banner: { js: '#!/usr/bin/env node' },
   },
   ...webviewApps.map((app) => ({

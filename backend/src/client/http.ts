@@ -10,6 +10,10 @@ export type CallInput<R extends RouteDef> = (R['params'] extends z.ZodType ? { p
   (R['query'] extends z.ZodType ? { query?: InputOf<R['query']> } : { query?: never }) &
   (R['body'] extends z.ZodType ? { body: InputOf<R['body']> } : { body?: never });
 
+/** Routes with path parameters or a body need an input; the rest take an optional one (a query). */
+type NeedsInput<R extends RouteDef> = R['params'] extends z.ZodType ? true : R['body'] extends z.ZodType ? true : false;
+export type CallArgs<R extends RouteDef> = NeedsInput<R> extends true ? [CallInput<R>] : [CallInput<R>?];
+
 export type CallOutput<N extends RouteName> = z.infer<Routes[N]['response']>;
 
 export interface ClientOptions {
@@ -46,7 +50,7 @@ export class ApiClient {
     this.dispatcher = options.ca ? new Agent({ connect: { ca: options.ca } }) : undefined;
   }
 
-  async call<N extends RouteName>(name: N, ...args: keyof CallInput<Routes[N]> extends never ? [] : [CallInput<Routes[N]>]): Promise<CallOutput<N>> {
+  async call<N extends RouteName>(name: N, ...args: CallArgs<Routes[N]>): Promise<CallOutput<N>> {
     const def: RouteDef = routes[name];
     const input = (args[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
     const url = new URL(buildPath(def.path, input.params) + queryString(input.query), this.options.url);

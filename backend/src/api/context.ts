@@ -1,0 +1,19 @@
+import type { TokenInfo, User } from '../protocol/index.js';
+import type { RouteDef } from '../protocol/routes.js';
+
+/** Who is calling: set by the auth hook on every authenticated request. */
+export interface AuthContext {
+  user: User;
+  token: TokenInfo;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+    /** The object a state-changing request acted on, for the audit log (e.g. a created id). */
+    auditTarget: string | null;
+  }
+  interface FastifyContextConfig {
+    def?: RouteDef;
+  }
+}

@@ -1,0 +1,17 @@
+import type { EventBus } from '../events/bus.js';
+import type { Store } from '../store/index.js';
+
+/** What the server runs with, as `GET /api/v1/me` reports it. */
+export interface ServerInfo {
+  version: string;
+  driver: 'local' | 'docker' | 'kubernetes';
+  tls: boolean;
+  startedAt: string;
+}
+
+/** Everything routes need, built once by the process wiring (or by a test) and passed in. */
+export interface AppDeps {
+  store: Store;
+  bus: EventBus;
+  info: ServerInfo;
+}

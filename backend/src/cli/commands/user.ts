@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { clientFrom, type ClientFlags } from '../client.js';
+import { printJson, printTable, shortTime } from '../output.js';
+import { withClientOptions } from './options.js';
+
+export function userCommand(program: Command): void {
+  const user = program.command('user').description('users (admins only)');
+
+  withClientOptions(user.command('create').argument('<name>', 'user name'))
+    .description('create a user; then "mlwb token create --user ID" gives them a token')
+    .option('--admin', 'make the user an admin')
+    .action(async (name: string, flags: ClientFlags & { admin?: boolean }) => {
+      const client = clientFrom(flags);
+      try {
+        const created = await client.call('createUser', { body: { name, role: flags.admin ? 'admin' : 'user' } });
+        if (flags.json) return printJson(created);
+        console.log(`created user ${created.id} "${created.name}" (${created.role})`);
+      } finally {
+        await client.close();
+      }
+    });
+
+  withClientOptions(user.command('list'))
+    .description('list users')
+    .action(async (flags: ClientFlags) => {
+      const client = clientFrom(flags);
+      try {
+        const { items } = await client.call('listUsers');
+        if (flags.json) return printJson(items);
+        printTable(
+          items,
+          [
+            { header: 'id', value: (u) => u.id },
+            { header: 'name', value: (u) => u.name },
+            { header: 'role', value: (u) => u.role },
+            { header: 'created', value: (u) => shortTime(u.createdAt) },
+          ],
+          'no users',
+        );
+      } finally {
+        await client.close();
+      }
+    });
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { Driver } from '../protocol/index.js';
+
+/** What `mlwb server` starts with; parsed from its options so a bad value stops it with the field named. */
+export const ServerConfig = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8787),
+  dataDir: z.string().min(1),
+  driver: Driver.default('auto'),
+  tls: z
+    .discriminatedUnion('mode', [
+      z.object({ mode: z.literal('files'), certFile: z.string().min(1), keyFile: z.string().min(1) }),
+      z.object({ mode: z.literal('self-signed') }),
+    ])
+    .optional(),
+  adminToken: z.string().optional(),
+  heartbeatMs: z.number().int().min(100).default(15_000),
+  allowedOrigins: z.array(z.string()).default([]),
+  bodyLimit: z.number().int().min(1024).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type ServerConfig = z.input<typeof ServerConfig>;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || host.startsWith('127.');

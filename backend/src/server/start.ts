@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../api/app.js';
+import type { ServerInfo } from '../api/deps.js';
+import { bootstrapAdmin, type BootstrapResult } from '../auth/bootstrap.js';
+import { EventBus } from '../events/bus.js';
+import { resolveDriver } from '../runtime/detect.js';
+import { Store } from '../store/index.js';
+import { VERSION } from '../version.js';
+import { isLoopback, ServerConfig } from './config.js';
+import { loadKeyPair, selfSignedKeyPair, type KeyPair } from './tls.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  info: ServerInfo;
+  bootstrap: BootstrapResult;
+  keyPair?: KeyPair;
+  warnings: string[];
+  /** Stops accepting, lets in-flight requests finish, closes sockets and the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+function urlOf(app: FastifyInstance, host: string, tls: boolean): string {
+  const { port } = app.server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `${tls ? 'https' : 'http'}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** Opens the store, makes sure an admin exists, builds the app and listens. */
+export async function startServer(input: ServerConfig): Promise<RunningServer> {
+  const config = ServerConfig.parse(input);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const warnings: string[] = [];
+  const keyPair =
+    config.tls?.mode === 'files'
+      ? loadKeyPair(config.tls.certFile, config.tls.keyFile)
+      : config.tls?.mode === 'self-signed'
+        ? await selfSignedKeyPair(config.dataDir, config.host)
+        : undefined;
+  if (!keyPair && !isLoopback(config.host)) {
+    warnings.push(`listening on ${config.host} without TLS: tokens travel in clear text; use --tls-self-signed or --tls-cert/--tls-key`);
+  }
+
+  const store = Store.open(config.dataDir);
+  let app: FastifyInstance | undefined;
+  try {
+    const bootstrap = bootstrapAdmin(store, config.dataDir, config.adminToken);
+    const info: ServerInfo = {
+      version: VERSION,
+      driver: await resolveDriver(config.driver),
+      tls: keyPair !== undefined,
+      startedAt: new Date().toISOString(),
+    };
+    app = await buildApp(
+      { store, bus: new EventBus(), info },
+      {
+        logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+        heartbeatMs: config.heartbeatMs,
+        allowedOrigins: config.allowedOrigins,
+        ...(config.bodyLimit ? { bodyLimit: config.bodyLimit } : {}),
+        ...(keyPair ? { https: { key: keyPair.key, cert: keyPair.cert } } : {}),
+      },
+    );
+    await app.listen({ host: config.host, port: config.port });
+    const running = app;
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      url: urlOf(app, config.host, keyPair !== undefined),
+      info,
+      bootstrap,
+      keyPair,
+      warnings,
+      close: () =>
+        (closing ??= (async () => {
+          await running.close();
+          store.close();
+        })()),
+    };
+  } catch (err) {
+    await app?.close();
+    store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { AuditStore } from './audit.js';
+import { openDb, type Db } from './db.js';
+import { TokenStore } from './tokens.js';
+import { UserStore } from './users.js';
+
+/** The metadata store: one SQLite file in the data directory, one repository per table group. */
+export class Store {
+  readonly users: UserStore;
+  readonly tokens: TokenStore;
+  readonly audit: AuditStore;
+
+  constructor(readonly db: Db) {
+    this.users = new UserStore(db);
+    this.tokens = new TokenStore(db);
+    this.audit = new AuditStore(db);
+  }
+
+  static open(dataDir: string): Store {
+    return new Store(openDb(join(dataDir, 'mlwb.sqlite')));
+  }
+
+  /** Runs `fn` atomically: either every write in it lands or none does. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Versioned schema migrations, applied in order at start inside one transaction each.
+ * Never edit a released migration: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'users, tokens, audit',
+    sql: `
+      CREATE TABLE users (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role        TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+        created_at  TEXT NOT NULL
+      );
+      CREATE TABLE tokens (
+        id            TEXT PRIMARY KEY,
+        user_id       TEXT NOT NULL REFERENCES users(id),
+        name          TEXT NOT NULL,
+        hash          TEXT NOT NULL UNIQUE,
+        prefix        TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        expires_at    TEXT,
+        last_used_at  TEXT,
+        revoked_at    TEXT
+      );
+      CREATE INDEX tokens_user ON tokens(user_id);
+      CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        user_id     TEXT,
+        action      TEXT NOT NULL,
+        target      TEXT,
+        result      TEXT NOT NULL CHECK (result IN ('ok', 'denied', 'failed')),
+        status      INTEGER NOT NULL,
+        detail      TEXT
+      );
+      CREATE INDEX audit_user ON audit(user_id, id);
+      -- The audit log is append-only: the store refuses to change or remove an entry.
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    `,
+  },
+];
