@@ -1,0 +1,81 @@
+import type { ConnectionState, Remedy } from './connection.js';
+
+/** How the status bar shows a state; `tone` picks the item's background. */
+export interface StatusSummary {
+  /** With a codicon, e.g. `$(check) ML Workbench`. */
+  text: string;
+  tooltip: string;
+  tone: 'normal' | 'warning' | 'error';
+}
+
+export interface DetailRow {
+  label: string;
+  value: string;
+}
+
+const LABEL = 'ML Workbench';
+
+const STATUS_WORDS: Record<ConnectionState['status'], string> = {
+  idle: 'not started',
+  starting: 'starting the built-in backend…',
+  connecting: 'connecting…',
+  connected: 'connected',
+  reconnecting: 'reconnecting…',
+  down: 'not connected',
+};
+
+/** The status bar's short word for each state (the tooltip has the long one). */
+const SHORT_WORDS: Record<ConnectionState['status'], string> = {
+  idle: 'stopped',
+  starting: 'starting',
+  connecting: 'connecting',
+  connected: 'connected',
+  reconnecting: 'reconnecting',
+  down: 'down',
+};
+
+export const REMEDY_TITLES: Record<Remedy, string> = {
+  restart: 'Restart Backend',
+  reconnect: 'Reconnect',
+  setToken: 'Set Backend Token…',
+  configure: 'Open Settings',
+};
+
+function icon(state: ConnectionState): string {
+  switch (state.status) {
+    case 'connected':
+      return '$(check)';
+    case 'down':
+      return '$(error)';
+    case 'idle':
+      return '$(debug-disconnect)';
+    default:
+      return '$(sync~spin)';
+  }
+}
+
+export function statusSummary(state: ConnectionState): StatusSummary {
+  const lines = [`${LABEL} backend: ${STATUS_WORDS[state.status]}`, ...detailRows(state).slice(1).map((r) => `${r.label}: ${r.value}`), '', 'Click for connection details.'];
+  const tone = state.status === 'down' ? 'error' : state.status === 'reconnecting' ? 'warning' : 'normal';
+  return { text: `${icon(state)} ${LABEL}: ${SHORT_WORDS[state.status]}`, tooltip: lines.join('\n'), tone };
+}
+
+/** What "Show Connection Details" lists, in order; rows without a known value are left out. */
+export function detailRows(state: ConnectionState): DetailRow[] {
+  const rows: DetailRow[] = [{ label: 'Status', value: STATUS_WORDS[state.status] }];
+  const add = (label: string, value: string | number | undefined): void => {
+    if (value !== undefined && value !== '') rows.push({ label, value: String(value) });
+  };
+  if (state.status === 'down') add('Problem', state.reason);
+  const endpoint = 'endpoint' in state ? state.endpoint : undefined;
+  const server = 'server' in state ? state.server : undefined;
+  add('URL', endpoint?.url);
+  add('Mode', endpoint && (endpoint.mode === 'embedded' ? 'built-in (started by this window)' : 'remote server'));
+  add('User', server && `${server.user} (${server.role})`);
+  add('Server version', server?.version);
+  add('Driver', server?.driver);
+  add('TLS', server && (server.tls ? 'yes' : 'no'));
+  add('Data directory', endpoint?.dataDir);
+  add('Process id', endpoint?.pid);
+  return rows;
+}

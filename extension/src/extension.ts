@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import type { Connection } from './backend/connection.js';
+import { ConnectionController } from './backend/controller.js';
+import { findOnPath } from './backend/nodeRuntime.js';
+import { BACKEND_SETTINGS, TOKEN_SECRET } from './names.js';
+import { registerCommands } from './vscode/commands.js';
+import { trackConnectionContext } from './vscode/contextKey.js';
+import { showFailures } from './vscode/failureToast.js';
+import { createOutput } from './vscode/output.js';
+import { backendSettings } from './vscode/settings.js';
+import { createStatusBar } from './vscode/statusBar.js';
+import { registerViews, type ViewLists } from './views/register.js';
+
+/** What `activate` returns: handles for other extensions and for the extension-host tests. */
+export interface MlwbApi {
+  controller: ConnectionController;
+  connection: Connection;
+  output: vscode.LogOutputChannel;
+  views: ViewLists;
+}
+
+/** Settings UIs write on every keystroke; wait for a pause before reconnecting. */
+const SETTINGS_SETTLE_MS = 500;
+
+let controller: ConnectionController | undefined;
+
+export function activate(context: vscode.ExtensionContext): MlwbApi {
+  const { channel, logger } = createOutput();
+  const { secrets, subscriptions } = context;
+  controller = new ConnectionController({
+    settings: backendSettings,
+    extensionPath: context.extensionPath,
+    storagePath: context.globalStorageUri.fsPath,
+    logger,
+    remoteToken: async () => (await secrets.get(TOKEN_SECRET)) || process.env.MLWB_TOKEN,
+    nodeHost: { execPath: process.execPath, electron: process.versions.electron, findOnPath: (name) => findOnPath(name) },
+  });
+  const connection = controller.connection;
+  const reconnect = debounce(() => void controller?.connect(), SETTINGS_SETTLE_MS);
+
+  subscriptions.push(
+    channel,
+    reconnect,
+    createStatusBar(connection),
+    trackConnectionContext(connection),
+    showFailures(connection),
+    ...registerCommands({ controller, channel, secrets }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(BACKEND_SETTINGS)) reconnect.run();
+    }),
+    secrets.onDidChange((e) => {
+      // Only a remote backend uses the stored token; the embedded one gets a fresh token every start.
+      if (e.key === TOKEN_SECRET && backendSettings().url) reconnect.run();
+    }),
+  );
+  const views = registerViews(subscriptions);
+
+  logger.log({ level: 'info', message: `activated in ${vscode.env.appName} ${vscode.version} (${process.platform}, Node ${process.versions.node})` });
+  void controller.connect();
+  return { controller, connection, output: channel, views };
+}
+
+/** Stops the embedded backend; VS Code waits for the returned promise (for a few seconds). */
+export async function deactivate(): Promise<void> {
+  await controller?.stop();
+  controller = undefined;
+}
+
+function debounce(fn: () => void, ms: number): { run(): void; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    run: () => {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    },
+    dispose: () => clearTimeout(timer),
+  };
+}

@@ -1,0 +1,17 @@
+/** Identifiers shared by package.json's contributions and the code; a unit test keeps them in step. */
+export const COMMANDS = {
+  showConnection: 'mlwb.showConnection',
+  reconnect: 'mlwb.reconnect',
+  setBackendUrl: 'mlwb.setBackendUrl',
+  setToken: 'mlwb.setToken',
+  showLog: 'mlwb.showLog',
+} as const;
+
+/** Context key holding the connection status, for `when` clauses (views' welcome text). */
+export const CONNECTION_CONTEXT_KEY = 'mlwb.connection';
+
+/** SecretStorage key of the token for a remote backend. */
+export const TOKEN_SECRET = 'mlwb.backend.token';
+
+/** The settings section of the backend connection. */
+export const BACKEND_SETTINGS = 'mlwb.backend';

@@ -1,0 +1,34 @@
+/** One row of a resource view (an environment, a dataset, a run, …). */
+export interface ResourceItem {
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** A codicon name, e.g. `vm` or `database`. */
+  icon?: string;
+  /** Drives which context-menu commands apply (`when: viewItem == …`). */
+  contextValue?: string;
+}
+
+/**
+ * What a resource view shows, free of the editor API so it can be tested and filled by the features
+ * that own each kind of resource. Empty until a feature fills it; the view then shows its welcome text.
+ */
+export class ResourceList {
+  private current: readonly ResourceItem[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  get items(): readonly ResourceItem[] {
+    return this.current;
+  }
+
+  replace(items: readonly ResourceItem[]): void {
+    this.current = items;
+    this.listeners.forEach((fn) => fn());
+  }
+
+  onDidChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+}

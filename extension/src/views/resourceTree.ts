@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { ResourceItem, ResourceList } from './resourceList.js';
+
+/** A flat tree view of a ResourceList: it renders, the list decides what there is. */
+export class ResourceTreeProvider implements vscode.TreeDataProvider<ResourceItem>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly list: ResourceList) {
+    this.unsubscribe = list.onDidChange(() => this.changed.fire());
+  }
+
+  getChildren(element?: ResourceItem): ResourceItem[] {
+    return element ? [] : [...this.list.items];
+  }
+
+  getTreeItem(item: ResourceItem): vscode.TreeItem {
+    const tree = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
+    tree.id = item.id;
+    tree.description = item.description;
+    tree.tooltip = item.tooltip;
+    tree.contextValue = item.contextValue;
+    if (item.icon) tree.iconPath = new vscode.ThemeIcon(item.icon);
+    return tree;
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.changed.dispose();
+  }
+}
