@@ -2,7 +2,9 @@
 // to the real backend, driven in headless Debian chromium by playwright-core.
 //   npm run test:e2e            (packages first; `npm run setup` must have installed code-server)
 // Prints "N passed, N failed", exits 1 on any failure. Screenshots: test/e2e/artifacts/.
-// Env: CODE_SERVER, CHROMIUM (binaries), KEEP_TMP=1 (keep the temp dir with the logs).
+// Then runs test/e2e/ext-host (mocha) inside code-server's Node extension host.
+// Env: CODE_SERVER, CHROMIUM (binaries), KEEP_TMP=1 (keep the temp dir with the logs),
+//      VERBOSE=1 (echo the workbench log of the extension-host run).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, missingPrerequisites, startFixture } from './harness.mjs';
@@ -71,7 +73,7 @@ try {
 
   await check(`"${CONTAINER}: Show Connection Details" shows the backend URL`, async () => {
     await run(`${CONTAINER}: Show Connection Details`);
-    await waitForVisibleText(page, fixture.backend.url.replace(/^https?:\/\//, ''));
+    await waitForVisibleText(page, fixture.backendUrl.replace(/^https?:\/\//, ''));
     await page.waitForTimeout(500); // toasts slide in: let the screenshot show it in place
     await shot(page, '3-connection-details');
   });
@@ -85,12 +87,26 @@ try {
   });
 
   if (results.some((r) => !r.ok)) await shot(page, 'failure').catch(() => {});
+
+  console.log('e2e: mocha in the extension host (test/e2e/ext-host)');
+  const hostResults = [];
+  const code = await fixture.runExtensionHostTests((line) => {
+    const m = /^mlwb-ext-test (pass|fail) (.*?)(?: :: (.*))?$/.exec(line);
+    if (!m) {
+      if (process.env.VERBOSE && line.trim()) console.log(`    ${line}`);
+      return;
+    }
+    hostResults.push({ name: `extension host: ${m[2]}`, ok: m[1] === 'pass' });
+    console.log(m[1] === 'pass' ? `  ✓ extension host: ${m[2]}` : `  ✗ extension host: ${m[2]}\n    ${m[3] ?? ''}`);
+  }).catch((err) => { console.log(`  ✗ ${err instanceof Error ? err.message : err}`); return -1; });
+  results.push(...hostResults);
+  if (code !== 0 && !hostResults.some((r) => !r.ok)) results.push({ name: `extension-host tests (exit ${code})`, ok: false });
 } catch (err) {
   console.log(`  ✗ e2e setup\n    ${String(err instanceof Error ? err.message : err).split('\n').join('\n    ')}`);
   results.push({ name: 'setup', ok: false });
 } finally {
   if (results.some((r) => !r.ok) && fixture) {
-    for (const name of ['backend.log', 'code-server.log']) {
+    for (const name of ['backend.log', 'code-server.log', 'ext-host.log']) {
       try {
         console.log(`--- ${name} (last 30 lines) ---\n${readFileSync(path.join(fixture.tmp, name), 'utf8').trimEnd().split('\n').slice(-30).join('\n')}`);
       } catch { /* not written */ }
