@@ -46,7 +46,7 @@ export type ConnectionEvent =
 
 /**
  * The connection's state machine, pure: an event that does not apply to the current state leaves it
- * unchanged (the same object), so stale events from a session being torn down are harmless.
+ * unchanged (the same object). A failure applies everywhere, even before anything started (a bad setting).
  */
 export function transition(state: ConnectionState, event: ConnectionEvent): ConnectionState {
   switch (event.type) {
@@ -57,7 +57,6 @@ export function transition(state: ConnectionState, event: ConnectionEvent): Conn
     case 'stopped':
       return state.status === 'idle' ? state : { status: 'idle' };
     case 'failed': {
-      if (state.status === 'idle') return state;
       const { endpoint, server } = 'endpoint' in state ? state : { endpoint: undefined, server: undefined };
       return { status: 'down', reason: event.reason, remedy: event.remedy, endpoint, server };
     }

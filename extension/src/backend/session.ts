@@ -150,8 +150,9 @@ export class Session {
   private fail(error: unknown, remedy?: Remedy): void {
     if (this.closed) return;
     const failure = describeFailure(error);
-    // The embedded backend's token is ours: when it is refused, starting afresh is what helps.
-    const fix = remedy ?? (failure.remedy === 'setToken' && !this.deps.settings.url ? 'restart' : failure.remedy);
+    // The embedded backend and its token are ours: when it cannot be reached or refuses the token, starting afresh is what helps.
+    const embeddedRestart = !this.deps.settings.url && (failure.remedy === 'setToken' || failure.remedy === 'reconnect');
+    const fix = remedy ?? (embeddedRestart ? 'restart' : failure.remedy);
     this.deps.logger.log({ level: 'error', message: failure.reason });
     this.emit({ type: 'failed', reason: failure.reason, remedy: fix });
   }
