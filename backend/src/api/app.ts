@@ -50,7 +50,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   app.addHook('onRequest', authHook(deps.store));
   app.addHook('onResponse', auditHook(deps.store));
 
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // Tell subscribers the server is going away (1001) so they reconnect with their last event id.
+    preClose(done) {
+      for (const client of app.websocketServer.clients) client.close(1001, 'server shutting down');
+      app.websocketServer.close(() => done());
+    },
+  });
   statusRoutes(app, deps);
   userRoutes(app, deps);
   tokenRoutes(app, deps);

@@ -16,6 +16,8 @@ export const ServerConfig = z.object({
   adminToken: z.string().optional(),
   heartbeatMs: z.number().int().min(100).default(15_000),
   allowedOrigins: z.array(z.string()).default([]),
+  /** How long shutdown waits for in-flight requests before cutting their connections. */
+  shutdownGraceMs: z.number().int().min(0).default(10_000),
   bodyLimit: z.number().int().min(1024).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

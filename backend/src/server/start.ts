@@ -9,6 +9,7 @@ import { resolveDriver } from '../runtime/detect.js';
 import { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { isLoopback, ServerConfig } from './config.js';
+import { trackConnections } from './connections.js';
 import { loadKeyPair, selfSignedKeyPair, type KeyPair } from './tls.js';
 
 export interface RunningServer {
@@ -63,6 +64,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
         ...(keyPair ? { https: { key: keyPair.key, cert: keyPair.cert } } : {}),
       },
     );
+    const connections = trackConnections(app);
     await app.listen({ host: config.host, port: config.port });
     const running = app;
     let closing: Promise<void> | undefined;
@@ -75,7 +77,9 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
       warnings,
       close: () =>
         (closing ??= (async () => {
-          await running.close();
+          const closed = running.close();
+          connections.drain(config.shutdownGraceMs);
+          await closed;
           store.close();
         })()),
     };

@@ -15,6 +15,7 @@ interface ServerFlags {
   tlsSelfSigned?: boolean;
   readyJson?: boolean;
   logLevel: string;
+  heartbeatMs: string;
   allowOrigin: string[];
 }
 
@@ -38,6 +39,7 @@ export function serverCommand(program: Command): void {
     .option('--tls-self-signed', 'serve HTTPS with a generated self-signed certificate')
     .option('--ready-json', 'print one JSON line {"mlwbReady":true,"url":…} once listening (for supervisors)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent', 'info')
+    .option('--heartbeat-ms <ms>', 'heartbeat interval of the events socket; clients treat two missed beats as a dead link', '15000')
     .option('--allow-origin <origin>', 'a browser origin allowed to open the events socket (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .action(async (flags: ServerFlags) => {
       const driver = Driver.safeParse(flags.driver);
@@ -51,6 +53,7 @@ export function serverCommand(program: Command): void {
         tls: tlsOf(flags),
         adminToken: process.env.MLWB_ADMIN_TOKEN || undefined,
         allowedOrigins: flags.allowOrigin,
+        heartbeatMs: Number(flags.heartbeatMs),
         logLevel: flags.logLevel as ServerConfig['logLevel'],
       });
       for (const w of server.warnings) console.error(`warning: ${w}`);
