@@ -18,14 +18,18 @@ export function trackConnections(app: FastifyInstance): { drain(graceMs: number)
   app.server.on(app.initialConfig.https ? 'secureConnection' : 'connection', onSocket);
 
   app.addHook('onRequest', async (req) => {
-    // A WebSocket handshake is not work to wait for: upgraded sockets are closed by the websocket plugin.
-    if (req.headers.upgrade) return;
     const socket = req.raw.socket;
-    inflight.set(socket, (inflight.get(socket) ?? 0) + 1);
+    // An upgraded socket belongs to the websocket plugin, which closes it with a close frame on shutdown.
+    if (req.headers.upgrade) inflight.delete(socket);
+    else inflight.set(socket, (inflight.get(socket) ?? 0) + 1);
   });
-  app.addHook('onResponse', async (req) => {
-    if (req.headers.upgrade) return;
+  app.addHook('onResponse', async (req, reply) => {
     const socket = req.raw.socket;
+    if (req.headers.upgrade) {
+      // A refused upgrade leaves a socket no client will reuse for HTTP: close it now.
+      if (reply.statusCode !== 101) socket.destroySoon();
+      return;
+    }
     const left = (inflight.get(socket) ?? 1) - 1;
     inflight.set(socket, left);
     if (draining && left === 0) socket.destroySoon();
