@@ -68,7 +68,7 @@ function onLines(stream: Readable | null, fn: (line: string) => void): void {
 export class EmbeddedBackend {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
-  private stopping = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly options: EmbeddedOptions,
@@ -98,7 +98,9 @@ export class EmbeddedBackend {
     // A failed spawn emits 'error' and maybe never 'exit': either one means the process is gone.
     this.exited = new Promise((resolve) => {
       child.once('exit', () => resolve());
-      child.once('error', () => child.pid === undefined && resolve());
+      child.once('error', () => {
+        if (child.pid === undefined) resolve();
+      });
     });
     return new Promise((resolve, reject) => this.watchStart(child, resolve, reject));
   }
@@ -121,10 +123,13 @@ export class EmbeddedBackend {
 
     onLines(child.stdout, (line) => {
       const announced = ready ? undefined : parseReadyLine(line);
-      if (!announced) return this.listeners.line?.(line, 'stdout');
-      ready = settled = true;
-      clearTimeout(timer);
-      resolve(announced);
+      if (announced) {
+        ready = settled = true;
+        clearTimeout(timer);
+        resolve(announced);
+      } else {
+        this.listeners.line?.(line, 'stdout');
+      }
     });
     onLines(child.stderr, (line) => {
       tail.push(line);
@@ -133,7 +138,10 @@ export class EmbeddedBackend {
     });
     child.once('error', (err) => fail(new EmbeddedStartError('spawn', `cannot run ${this.options.node}: ${err.message}`)));
     child.once('exit', (code, signal) => {
-      if (ready) return this.listeners.exit?.({ code, signal, expected: this.stopping });
+      if (ready) {
+        this.listeners.exit?.({ code, signal, expected: this.stopping !== undefined });
+        return;
+      }
       // Let the pipes drain first: the reason for an early exit is in the last stderr lines.
       void drained(child).then(() =>
         fail(new EmbeddedStartError('exited', `the backend exited before it was ready (${describeExit(code, signal)})`, tail)),
@@ -141,11 +149,17 @@ export class EmbeddedBackend {
     });
   }
 
-  /** Idempotent; resolves once the process is gone. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return this.exited;
-    this.stopping = true;
+  /**
+   * Idempotent; resolves once the process is gone. SIGTERM is sent once: the server takes a second
+   * one as "exit now, without finishing requests".
+   */
+  stop(): Promise<void> {
+    if (!this.child || !this.running) return this.exited;
+    this.stopping ??= this.terminate(this.child);
+    return this.stopping;
+  }
+
+  private async terminate(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     const killer = setTimeout(() => killTree(child), this.options.stopTimeoutMs ?? 5_000);
     await this.exited;
