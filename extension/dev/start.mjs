@@ -4,11 +4,11 @@
 //   code-server/  code-server itself, installed on first run when none is on PATH
 //   vscode/       code-server's config, user settings, extensions and XDG dirs
 //   workspace/    a copy of extension/dev/sample-workspace, made on first run
-//   logs/         backend.log, code-server.log
+//   logs/         package.log, backend.log, code-server.log
 // Env: MLWB_PORT (code-server, default 8080 or the next free one), MLWB_BACKEND_PORT (default: any).
 // Ctrl-C (SIGINT) or SIGTERM stops everything it started.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend } from './backend.mjs';
@@ -21,10 +21,10 @@ import { freePort, stopGroup, waitForHttp } from './processes.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HOME = path.resolve(ROOT, process.env.MLWB_HOME ?? '.mlwb');
 const VSIX = path.join(ROOT, 'dist', 'ml-workbench.vsix');
+const WORKSPACE = path.join(HOME, 'workspace');
 const dirs = {
   data: path.join(HOME, 'data'),
   codeServer: path.join(HOME, 'code-server'),
-  workspace: path.join(HOME, 'workspace'),
   logs: path.join(HOME, 'logs'),
 };
 
@@ -41,14 +41,24 @@ async function stopAll(code) {
   console.log('stopped.');
   process.exit(code);
 }
-process.on('SIGINT', () => stopAll(0));
-process.on('SIGTERM', () => stopAll(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
+// `npm start` runs this under `sh -c`: a SIGTERM sent to npm stops npm and the shell but not this
+// process, which is then re-parented. Stop with them rather than run on unseen.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) stopAll(0); }, 1000).unref();
 
-function run(command, args) {
+/** Runs a command with its output in `logFile`, shown only when it fails. */
+function run(command, args, logFile) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit' });
+    const out = openSync(logFile, 'w');
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', out, out] });
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? code})`))));
+    child.on('exit', (code, signal) => {
+      closeSync(out);
+      if (code === 0) return resolve();
+      console.error(readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'));
+      reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? code}); log: ${path.relative(ROOT, logFile)}`));
+    });
   });
 }
 
@@ -58,7 +68,8 @@ async function main() {
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
 
   step('packaging the extension (npm run package)');
-  await run('npm', ['run', '--silent', 'package']);
+  await run('npm', ['run', '--silent', 'package'], path.join(dirs.logs, 'package.log'));
+  console.log(`  ${path.relative(ROOT, VSIX)}`);
 
   step('starting the backend');
   const backend = await startBackend({
@@ -84,11 +95,11 @@ async function main() {
   const firstRun = !existsSync(path.join(layout.userData, 'User', 'settings.json'));
   writeUserSettings(layout, { ...(firstRun ? QUIET_SETTINGS : {}), 'mlwb.backend.url': backend.url });
   installVsix(bin, layout, VSIX);
-  if (!existsSync(dirs.workspace)) cpSync(path.join(ROOT, 'extension', 'dev', 'sample-workspace'), dirs.workspace, { recursive: true });
+  if (!existsSync(WORKSPACE)) cpSync(path.join(ROOT, 'extension', 'dev', 'sample-workspace'), WORKSPACE, { recursive: true });
 
   step(`starting code-server (${bin})`);
   const codeServer = startCodeServer(bin, layout, {
-    folder: dirs.workspace,
+    folder: WORKSPACE,
     env: { MLWB_TOKEN: backend.token },
     logFile: path.join(dirs.logs, 'code-server.log'),
   });
@@ -106,7 +117,7 @@ async function main() {
 
   console.log(`
 ML Workbench is running.
-  open:     ${base}/?folder=${encodeURIComponent(dirs.workspace)}
+  open:     ${base}/?folder=${encodeURIComponent(WORKSPACE)}
   backend:  ${backend.url}  (admin token: ${process.env.MLWB_ADMIN_TOKEN ? '$MLWB_ADMIN_TOKEN' : path.relative(ROOT, path.join(dirs.data, 'admin.token'))})
   logs:     ${path.relative(ROOT, dirs.logs)}/
 Press Ctrl-C to stop.`);
