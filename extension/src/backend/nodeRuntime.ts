@@ -38,17 +38,23 @@ export async function resolveNode(host: NodeHost): Promise<string> {
 
 /** Like `which`: the first executable `name` in PATH (with PATHEXT's extensions on Windows). */
 export async function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
-  // Windows spells it Path; the env object from process.env is case-insensitive there, a copy is not.
-  const path = env.PATH ?? env.Path ?? '';
-  const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
-  const sep = platform === 'win32' ? ';' : ':';
-  for (const dir of path.split(sep).filter(Boolean)) {
-    for (const ext of exts) {
+  for (const dir of searchPath(env, platform)) {
+    for (const ext of executableExtensions(env, platform)) {
       const candidate = join(dir, name + ext);
       if (await isExecutable(candidate, platform)) return candidate;
     }
   }
   return undefined;
+}
+
+function searchPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string[] {
+  // Windows spells it Path; the env object from process.env is case-insensitive there, a copy is not.
+  const path = env.PATH ?? env.Path ?? '';
+  return path.split(platform === 'win32' ? ';' : ':').filter(Boolean);
+}
+
+function executableExtensions(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string[] {
+  return platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
 }
 
 async function isExecutable(file: string, platform: NodeJS.Platform): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { ConnectionState, Remedy } from './connection.js';
+import type { ConnectionState, Mode, Remedy, ServerDetails } from './connection.js';
 
 /** How the status bar shows a state; `tone` picks the item's background. */
 export interface StatusSummary {
@@ -62,20 +62,27 @@ export function statusSummary(state: ConnectionState): StatusSummary {
 
 /** What "Show Connection Details" lists, in order; rows without a known value are left out. */
 export function detailRows(state: ConnectionState): DetailRow[] {
-  const rows: DetailRow[] = [{ label: 'Status', value: STATUS_WORDS[state.status] }];
-  const add = (label: string, value: string | number | undefined): void => {
-    if (value !== undefined && value !== '') rows.push({ label, value: String(value) });
-  };
-  if (state.status === 'down') add('Problem', state.reason);
   const endpoint = 'endpoint' in state ? state.endpoint : undefined;
-  const server = 'server' in state ? state.server : undefined;
-  add('URL', endpoint?.url);
-  add('Mode', endpoint && (endpoint.mode === 'embedded' ? 'built-in (started by this window)' : 'remote server'));
-  add('User', server && `${server.user} (${server.role})`);
-  add('Server version', server?.version);
-  add('Driver', server?.driver);
-  add('TLS', server && (server.tls ? 'yes' : 'no'));
-  add('Data directory', endpoint?.dataDir);
-  add('Process id', endpoint?.pid);
-  return rows;
+  const rows: [string, string | number | undefined][] = [
+    ['Status', STATUS_WORDS[state.status]],
+    ['Problem', state.status === 'down' ? state.reason : undefined],
+    ['URL', endpoint?.url],
+    ['Mode', endpoint && MODE_WORDS[endpoint.mode]],
+    ...serverRows('server' in state ? state.server : undefined),
+    ['Data directory', endpoint?.dataDir],
+    ['Process id', endpoint?.pid],
+  ];
+  return rows.filter(([, value]) => value !== undefined && value !== '').map(([label, value]) => ({ label, value: String(value) }));
+}
+
+const MODE_WORDS: Record<Mode, string> = { embedded: 'built-in (started by this window)', remote: 'remote server' };
+
+function serverRows(server: ServerDetails | undefined): [string, string][] {
+  if (!server) return [];
+  return [
+    ['User', `${server.user} (${server.role})`],
+    ['Server version', server.version],
+    ['Driver', server.driver],
+    ['TLS', server.tls ? 'yes' : 'no'],
+  ];
 }

@@ -8,6 +8,6 @@ const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
  */
 export function generateToken(): string {
   let token = 'mlwb_';
-  for (let i = 0; i < 32; i += 1) token += BASE62[randomInt(BASE62.length)];
+  for (let i = 0; i < 32; i += 1) token += BASE62.charAt(randomInt(BASE62.length));
   return token;
 }

@@ -6,7 +6,7 @@ import { VIEW_IDS, type ViewId } from './viewIds.js';
 export type ViewLists = Record<ViewId, ResourceList>;
 
 /** Creates the five resource views; each starts empty, showing its welcome text from package.json. */
-export function registerViews(subscriptions: vscode.Disposable[]): ViewLists {
+export function registerViews(subscriptions: { dispose(): unknown }[]): ViewLists {
   const lists = {} as ViewLists;
   for (const id of VIEW_IDS) {
     const list = new ResourceList();

@@ -12,7 +12,7 @@ export interface CommandDeps {
 }
 
 /** Registers a command whose errors end here: logged, and shown once with a way to the log. */
-function register(channel: vscode.LogOutputChannel, id: string, run: () => Promise<unknown>): vscode.Disposable {
+function register(channel: vscode.LogOutputChannel, id: string, run: () => unknown): vscode.Disposable {
   return vscode.commands.registerCommand(id, async () => {
     try {
       await run();
@@ -58,6 +58,6 @@ export function registerCommands({ controller, channel, secrets }: CommandDeps):
     register(channel, COMMANDS.reconnect, () => controller.connect()),
     register(channel, COMMANDS.setBackendUrl, promptBackendUrl),
     register(channel, COMMANDS.setToken, () => promptToken(secrets)),
-    register(channel, COMMANDS.showLog, async () => channel.show()),
+    register(channel, COMMANDS.showLog, () => channel.show()),
   ];
 }

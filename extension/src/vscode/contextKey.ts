@@ -7,5 +7,5 @@ export function trackConnectionContext(connection: Connection): vscode.Disposabl
   const set = (): void => void vscode.commands.executeCommand('setContext', CONNECTION_CONTEXT_KEY, connection.state.status);
   set();
   const off = connection.onDidChange(set);
-  return { dispose: off };
+  return new vscode.Disposable(off);
 }

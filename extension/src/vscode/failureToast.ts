@@ -12,7 +12,7 @@ export function showFailures(connection: Connection): vscode.Disposable {
     if (down && !wasDown) void offerRemedy(state.reason, state.remedy);
     wasDown = down;
   });
-  return { dispose: off };
+  return new vscode.Disposable(off);
 }
 
 async function offerRemedy(reason: string, remedy: Parameters<typeof runRemedy>[0]): Promise<void> {

@@ -20,10 +20,8 @@ export function createStatusBar(connection: Connection): vscode.Disposable {
   render();
   item.show();
   const off = connection.onDidChange(render);
-  return {
-    dispose: () => {
-      off();
-      item.dispose();
-    },
-  };
+  return new vscode.Disposable(() => {
+    off();
+    item.dispose();
+  });
 }
