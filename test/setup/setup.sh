@@ -24,7 +24,7 @@ elif is_root && command -v apt-get >/dev/null; then
   say "installing apt packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 -o APT::Update::Error-Mode=any update -q
-  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}"
 else
   say "SKIP apt packages ${missing[*]}: needs root and apt-get"
 fi
