@@ -4,7 +4,7 @@
 //   node esbuild.mjs --production  minified, and copies the backend's native modules next to it
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -87,5 +87,6 @@ if (watch) {
   console.log(`watching ${contexts.length} bundles…`);
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync('dist/backend/cli.js', 0o755); // the package's `mlwb` bin
   if (production) copyNativeModules();
 }

@@ -1,4 +1,3 @@
-import Docker from 'dockerode';
 import type { Driver } from '../protocol/index.js';
 
 export type ConcreteDriver = Exclude<Driver, 'auto'>;
@@ -7,7 +6,7 @@ export type ConcreteDriver = Exclude<Driver, 'auto'>;
  * `auto` means docker when a Docker engine answers (DOCKER_HOST or the platform's default socket
  * or named pipe, as dockerode resolves it), else local processes.
  */
-export async function resolveDriver(requested: Driver, ping: () => Promise<unknown> = () => new Docker().ping()): Promise<ConcreteDriver> {
+export async function resolveDriver(requested: Driver, ping: () => Promise<unknown> = pingDocker): Promise<ConcreteDriver> {
   if (requested !== 'auto') return requested;
   try {
     await withTimeout(ping(), 2000);
@@ -15,6 +14,11 @@ export async function resolveDriver(requested: Driver, ping: () => Promise<unkno
   } catch {
     return 'local';
   }
+}
+
+async function pingDocker(): Promise<unknown> {
+  const { default: Docker } = await import('dockerode');
+  return new Docker().ping();
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { Driver } from '../../protocol/index.js';
 import type { ServerConfig } from '../../server/config.js';
-import { startServer } from '../../server/start.js';
 import { UsageError } from '../client.js';
 
 interface ServerFlags {
@@ -45,6 +44,8 @@ export function serverCommand(program: Command): void {
       const driver = Driver.safeParse(flags.driver);
       if (!driver.success) throw new UsageError(`--driver must be one of ${Driver.options.join(', ')}`);
       const dataDir = resolve(flags.dataDir);
+      // Loaded on demand: client commands should not pay for the server's modules at start-up.
+      const { startServer } = await import('../../server/start.js');
       const server = await startServer({
         host: flags.host,
         port: Number(flags.port),
