@@ -91,8 +91,9 @@ export class EmbeddedBackend {
       env: { ...env, MLWB_ADMIN_TOKEN: token },
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
-      // Its own process group on POSIX, so a server that ignores SIGTERM is killed with its children.
-      detached: process.platform !== 'win32',
+      // Not detached: the server stays in the editor's process group, so whatever stops the editor's
+      // group (a launcher, a terminal's Ctrl-C) stops it too, even when the extension host is killed
+      // before deactivate() runs. The server stops its own children on SIGTERM.
     });
     this.child = child;
     // A failed spawn emits 'error' and maybe never 'exit': either one means the process is gone.
@@ -161,7 +162,7 @@ export class EmbeddedBackend {
 
   private async terminate(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
-    const killer = setTimeout(() => killTree(child), this.options.stopTimeoutMs ?? 5_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), this.options.stopTimeoutMs ?? 5_000);
     await this.exited;
     clearTimeout(killer);
   }
@@ -173,16 +174,6 @@ async function drained(child: ChildProcess): Promise<void> {
   const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)));
   await Promise.race([once(child, 'close').catch(() => undefined), grace]);
   clearTimeout(timer);
-}
-
-function killTree(child: ChildProcess): void {
-  try {
-    // Negative pid: the whole process group (see `detached` above). Windows has no groups; kill() ends the process.
-    if (process.platform !== 'win32' && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    else child.kill('SIGKILL');
-  } catch {
-    child.kill('SIGKILL');
-  }
 }
 
 export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
