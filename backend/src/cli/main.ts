@@ -15,8 +15,16 @@ import { LoginFileError } from './login.js';
 function reasonOf(err: unknown): string {
   if (err instanceof ApiError) return err.status ? `${err.describe()} [HTTP ${err.status}]` : err.describe();
   if (err instanceof UsageError || err instanceof LoginFileError || err instanceof BootstrapError) return err.message;
+  if (err instanceof Error && err.name === 'DataDirBusyError') return err.message;
   if (err instanceof Error) return (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `address in use: ${err.message}` : err.message;
   return String(err);
+}
+
+/** 2: the command line was wrong; 3: the data directory is busy (another backend runs there); 1: anything else. */
+function exitCodeOf(err: unknown): number {
+  if (err instanceof UsageError) return 2;
+  if (err instanceof Error && err.name === 'DataDirBusyError') return 3;
+  return 1;
 }
 
 export function buildProgram(): Command {
@@ -43,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
       process.exit(err.exitCode);
     }
     console.error(`mlwb: ${reasonOf(err).split('\n')[0]}`);
-    process.exit(err instanceof UsageError ? 2 : 1);
+    process.exit(exitCodeOf(err));
   }
 }
 

@@ -10,6 +10,7 @@ import { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { isLoopback, ServerConfig } from './config.js';
 import { trackConnections } from './connections.js';
+import { acquireLock } from './lock.js';
 import { loadKeyPair, selfSignedKeyPair, type KeyPair } from './tls.js';
 
 export interface RunningServer {
@@ -44,9 +45,11 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
     warnings.push(`listening on ${config.host} without TLS: tokens travel in clear text; use --tls-self-signed or --tls-cert/--tls-key`);
   }
 
-  const store = Store.open(config.dataDir);
+  const lock = acquireLock(config.dataDir, VERSION);
+  let store: Store | undefined;
   let app: FastifyInstance | undefined;
   try {
+    store = Store.open(config.dataDir);
     const bootstrap = bootstrapAdmin(store, config.dataDir, config.adminToken);
     const info: ServerInfo = {
       version: VERSION,
@@ -66,11 +69,14 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
     );
     const connections = trackConnections(app);
     await app.listen({ host: config.host, port: config.port });
+    const url = urlOf(app, config.host, keyPair !== undefined);
+    lock.publish(url);
     const running = app;
+    const openStore = store;
     let closing: Promise<void> | undefined;
     return {
       app,
-      url: urlOf(app, config.host, keyPair !== undefined),
+      url,
       info,
       bootstrap,
       keyPair,
@@ -80,12 +86,14 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
           const closed = running.close();
           connections.drain(config.shutdownGraceMs);
           await closed;
-          store.close();
+          openStore.close();
+          lock.release();
         })()),
     };
   } catch (err) {
     await app?.close();
-    store.close();
+    store?.close();
+    lock.release();
     throw err;
   }
 }

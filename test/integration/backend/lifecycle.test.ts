@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { request } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../backend/src/client/index.js';
@@ -62,6 +63,33 @@ describe('server lifecycle', () => {
     expect(status).toBe(201);
     expect(JSON.parse(text)).toMatchObject({ name: 'finished during shutdown' });
     expect(await exited).toBe(0);
+  });
+
+  it('owns its data directory: a second backend there is refused and told where the first runs', async () => {
+    const first = await startBackend();
+    const second = await startBackend({ dataDir: first.dataDir, adminToken: first.token }).catch((e: Error) => e);
+    expect(second).toBeInstanceOf(Error);
+    expect((second as Error).message).toMatch(/exited with 3/);
+    expect((second as Error).message).toContain(`is running at ${first.url} on this data directory`);
+    // the refused one must not have touched the lock: the first keeps it until it stops
+    expect(JSON.parse(readFileSync(join(first.dataDir, 'server.lock'), 'utf8'))).toMatchObject({ pid: first.proc.pid, url: first.url });
+    await first.stop();
+    expect(existsSync(join(first.dataDir, 'server.lock'))).toBe(false);
+  });
+
+  it('takes over the lock of a backend that crashed', async () => {
+    const crashed = await startBackend();
+    expect(await crashed.stop('SIGKILL')).toBeNull();
+    expect(existsSync(join(crashed.dataDir, 'server.lock'))).toBe(true);
+    const next = await startBackend({ dataDir: crashed.dataDir, adminToken: crashed.token });
+    expect(JSON.parse(readFileSync(join(crashed.dataDir, 'server.lock'), 'utf8'))).toMatchObject({ pid: next.proc.pid });
+    await next.stop();
+  });
+
+  it('stops when its supervisor closes stdin (--stop-on-stdin-end)', async () => {
+    const backend = await startBackend({ args: ['--stop-on-stdin-end'], stdin: 'pipe' });
+    backend.proc.stdin!.end();
+    expect(await backend.exited).toBe(0);
   });
 
   it('refuses to open a store written by a newer version', async () => {

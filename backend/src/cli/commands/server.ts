@@ -13,6 +13,7 @@ interface ServerFlags {
   tlsKey?: string;
   tlsSelfSigned?: boolean;
   readyJson?: boolean;
+  stopOnStdinEnd?: boolean;
   logLevel: string;
   heartbeatMs: string;
   allowOrigin: string[];
@@ -37,6 +38,7 @@ export function serverCommand(program: Command): void {
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
     .option('--tls-self-signed', 'serve HTTPS with a generated self-signed certificate')
     .option('--ready-json', 'print one JSON line {"mlwbReady":true,"url":…} once listening (for supervisors)')
+    .option('--stop-on-stdin-end', 'shut down when stdin closes (a supervisor that dies cannot leave the server orphaned)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent', 'info')
     .option('--heartbeat-ms <ms>', 'heartbeat interval of the events socket; clients treat two missed beats as a dead link', '15000')
     .option('--allow-origin <origin>', 'a browser origin allowed to open the events socket (repeatable)', (v: string, all: string[]) => [...all, v], [])
@@ -46,6 +48,7 @@ export function serverCommand(program: Command): void {
       const dataDir = resolve(flags.dataDir);
       // Loaded on demand: client commands should not pay for the server's modules at start-up.
       const { startServer } = await import('../../server/start.js');
+      const { DataDirBusyError } = await import('../../server/lock.js');
       const server = await startServer({
         host: flags.host,
         port: Number(flags.port),
@@ -56,6 +59,10 @@ export function serverCommand(program: Command): void {
         allowedOrigins: flags.allowOrigin,
         heartbeatMs: Number(flags.heartbeatMs),
         logLevel: flags.logLevel as ServerConfig['logLevel'],
+      }).catch((err: unknown) => {
+        // A supervisor (the extension) attaches to the running backend instead of starting another.
+        if (err instanceof DataDirBusyError && flags.readyJson) console.log(JSON.stringify({ mlwbAlreadyRunning: true, ...err.info }));
+        throw err;
       });
       for (const w of server.warnings) console.error(`warning: ${w}`);
       console.log(`ML Workbench backend ${server.info.version} listening on ${server.url} (driver ${server.info.driver}, data ${dataDir})`);
@@ -83,5 +90,9 @@ export function serverCommand(program: Command): void {
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      if (flags.stopOnStdinEnd) {
+        process.stdin.on('end', () => stop('stdin closed'));
+        process.stdin.resume();
+      }
     });
 }
