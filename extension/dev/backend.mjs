@@ -28,9 +28,11 @@ export async function startBackend(options) {
     '--data-dir', options.dataDir,
     '--driver', options.driver ?? 'auto',
     '--ready-json',
+    '--stop-on-stdin-end', // a launcher killed outright does not leave the server behind
   ], {
     cwd: options.root,
     env,
+    stdinPipe: true,
     logFile: options.logFile,
     onLine: (line) => {
       if (!line.startsWith('{')) return;

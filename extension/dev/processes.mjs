@@ -7,18 +7,21 @@ import net from 'node:net';
 
 /**
  * Spawns `command` detached (its own process group), appending stdout and stderr to `logFile`
- * when given; `onLine` sees every stdout line (e.g. to find a readiness message).
+ * when given; `onLine` sees every stdout line (e.g. to find a readiness message). With
+ * `stdinPipe` its stdin is a pipe held open by this process, which closes when this process
+ * dies, even by SIGKILL (for `mlwb server --stop-on-stdin-end`).
  * @param {string} command
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, logFile?: string, onLine?: (line: string) => void }} [options]
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, logFile?: string, onLine?: (line: string) => void, stdinPipe?: boolean }} [options]
  */
 export function spawnGroup(command, args, options = {}) {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
+  child.stdin?.on('error', () => { /* EPIPE once the child is gone */ });
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   let tail = '';
   let partial = '';
