@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Connection } from './backend/connection.js';
 import { ConnectionController } from './backend/controller.js';
 import { findOnPath } from './backend/nodeRuntime.js';
-import { BACKEND_SETTINGS, TOKEN_SECRET } from './names.js';
+import { BACKEND_SETTINGS, EMBEDDED_TOKEN_SECRET, TOKEN_SECRET } from './names.js';
 import { registerCommands } from './vscode/commands.js';
 import { trackConnectionContext } from './vscode/contextKey.js';
 import { showFailures } from './vscode/failureToast.js';
@@ -33,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
     storagePath: context.globalStorageUri.fsPath,
     logger,
     remoteToken: async () => (await secrets.get(TOKEN_SECRET)) || process.env.MLWB_TOKEN,
+    embeddedToken: {
+      get: async () => secrets.get(EMBEDDED_TOKEN_SECRET),
+      store: async (token) => secrets.store(EMBEDDED_TOKEN_SECRET, token),
+    },
     nodeHost: { execPath: process.execPath, electron: process.versions.electron, findOnPath: (name) => findOnPath(name) },
   });
   const connection = controller.connection;
@@ -49,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
       if (e.affectsConfiguration(BACKEND_SETTINGS)) reconnect.run();
     }),
     secrets.onDidChange((e) => {
-      // Only a remote backend uses the stored token; the embedded one gets a fresh token every start.
+      // Only a remote backend uses this token; the embedded backend's own token has another key.
       if (e.key === TOKEN_SECRET && backendSettings().url) reconnect.run();
     }),
   );
@@ -60,7 +64,10 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
   return { controller, connection, output: channel, views };
 }
 
-/** Stops the embedded backend; VS Code waits for the returned promise (for a few seconds). */
+/**
+ * Stops the embedded backend if this window started it (one that another window started keeps
+ * running for that window); VS Code waits for the returned promise (for a few seconds).
+ */
 export async function deactivate(): Promise<void> {
   await controller?.stop();
   controller = undefined;

@@ -13,5 +13,8 @@ export const CONNECTION_CONTEXT_KEY = 'mlwb.connection';
 /** SecretStorage key of the token for a remote backend. */
 export const TOKEN_SECRET = 'mlwb.backend.token';
 
+/** SecretStorage key of the embedded backend's admin token, shared by all windows (never shown to the user). */
+export const EMBEDDED_TOKEN_SECRET = 'mlwb.embedded.token';
+
 /** The settings section of the backend connection. */
 export const BACKEND_SETTINGS = 'mlwb.backend';

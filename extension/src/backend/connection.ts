@@ -2,12 +2,14 @@ import type { Driver, Role } from '../../../backend/src/protocol/index.js';
 
 export type Mode = 'embedded' | 'remote';
 
-/** Where the backend is. `dataDir` and `pid` are known only for the embedded one. */
+/** Where the backend is. `dataDir`, `pid` and `attached` are known only for the embedded one. */
 export interface Endpoint {
   mode: Mode;
   url: string;
   dataDir?: string;
   pid?: number;
+  /** True when another window started the embedded backend and this one only uses it (and does not stop it). */
+  attached?: boolean;
 }
 
 /** What the server said about itself and the token's owner (`GET /api/v1/me`). */

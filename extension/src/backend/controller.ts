@@ -32,14 +32,21 @@ export class ConnectionController {
   }
 
   /**
-   * Closes the current session (stopping an embedded backend) and opens a new one with the current
-   * settings. Never throws: a failure ends in the 'down' state.
+   * Closes the current session (stopping the embedded backend if this window started it) and opens
+   * a new one with the current settings. Never throws: a failure ends in the 'down' state.
    */
   async connect(): Promise<void> {
     const previous = this.session;
-    const session: Session = new Session({ ...this.deps, settings: this.deps.settings() }, (event) => {
-      if (this.session === session) this.connection.dispatch(event);
-    });
+    const session: Session = new Session(
+      { ...this.deps, settings: this.deps.settings() },
+      (event) => {
+        if (this.session === session) this.connection.dispatch(event);
+      },
+      // Another window's backend, which this one used, is gone: start one, or use the one a third window just started.
+      () => {
+        if (this.session === session) void this.connect();
+      },
+    );
     this.session = session;
     await previous?.close();
     // Another connect() may have started while the previous session was closing: it wins.

@@ -1,9 +1,9 @@
-import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFile, spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Driver } from '../../../backend/src/protocol/index.js';
-import { parseReadyLine, type ReadyLine } from './readyLine.js';
+import { isReady, parseAnnouncement, type Announcement } from './readyLine.js';
 
 export type SpawnFn = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -17,7 +17,7 @@ export interface EmbeddedOptions {
   /** The admin token the server accepts, handed over in the environment (never on the command line, where `ps` shows it). */
   token: string;
   readyTimeoutMs?: number;
-  /** How long a stopping server may take to shut down gracefully before it is killed. */
+  /** How long a stopping server may take to shut down gracefully before it is killed (with its children). */
   stopTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   spawn?: SpawnFn;
@@ -52,9 +52,12 @@ export class EmbeddedStartError extends Error {
 
 const STDERR_TAIL = 20;
 
-/** The command line of the embedded server: loopback only, a free port, and the ready announcement. */
+/**
+ * The command line of the embedded server: loopback only, a free port, the ready announcement, and
+ * a stop when its stdin (a pipe from this process) closes.
+ */
 export function serverArgs(options: Pick<EmbeddedOptions, 'cliPath' | 'dataDir' | 'driver'>): string[] {
-  return [options.cliPath, 'server', '--host', '127.0.0.1', '--port', '0', '--data-dir', options.dataDir, '--driver', options.driver, '--ready-json'];
+  return [options.cliPath, 'server', '--host', '127.0.0.1', '--port', '0', '--data-dir', options.dataDir, '--driver', options.driver, '--ready-json', '--stop-on-stdin-end'];
 }
 
 function onLines(stream: Readable | null, fn: (line: string) => void): void {
@@ -62,8 +65,9 @@ function onLines(stream: Readable | null, fn: (line: string) => void): void {
 }
 
 /**
- * The backend as a child process of the extension: started once, announced ready by its JSON line,
- * stopped gracefully (SIGTERM, then killed) and never left behind.
+ * The backend as a child process of the extension: started once, announced ready by its JSON line
+ * (or told that another backend owns the data directory), stopped gracefully (its stdin closed,
+ * then killed with its children) and never left behind.
  */
 export class EmbeddedBackend {
   private child: ChildProcess | undefined;
@@ -83,19 +87,30 @@ export class EmbeddedBackend {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined;
   }
 
-  /** Spawns the server and resolves with its URL once it listens; rejects with an EmbeddedStartError. */
-  start(): Promise<ReadyLine> {
+  /**
+   * Spawns the server and resolves once it announces itself: with its URL once it listens, or with
+   * the owner of the data directory when another backend has it (this process then exits on its own).
+   * Rejects with an EmbeddedStartError.
+   */
+  start(): Promise<Announcement> {
     if (this.child) throw new Error('the embedded backend was already started');
     const { node, token, env = process.env, spawn = nodeSpawn } = this.options;
     const child = spawn(node, serverArgs(this.options), {
       env: { ...env, MLWB_ADMIN_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
-      // Not detached: the server stays in the editor's process group, so whatever stops the editor's
-      // group (a launcher, a terminal's Ctrl-C) stops it too, even when the extension host is killed
-      // before deactivate() runs. The server stops its own children on SIGTERM.
+      // The server stops when its stdin closes (--stop-on-stdin-end), and the only writer of that pipe
+      // is this process: however the extension host ends (deactivate, a crash, SIGKILL), the pipe
+      // closes and the server shuts down gracefully. That makes its own process group the better
+      // place: a signal sent to the editor's group (a launcher stopping code-server, Ctrl-C in its
+      // terminal) would otherwise reach the server too, and the closing pipe right after it would
+      // count as a second stop, which the server takes as "exit now" without finishing requests. As a
+      // group leader it can also be killed together with its children when it does not stop in time.
+      detached: true,
     });
     this.child = child;
+    // Writing to, or ending, the pipe of a server that already exited fails with EPIPE: nothing to do then.
+    child.stdin?.on('error', () => undefined);
     // A failed spawn emits 'error' and maybe never 'exit': either one means the process is gone.
     this.exited = new Promise((resolve) => {
       child.once('exit', () => resolve());
@@ -106,7 +121,7 @@ export class EmbeddedBackend {
     return new Promise((resolve, reject) => this.watchStart(child, resolve, reject));
   }
 
-  private watchStart(child: ChildProcess, resolve: (ready: ReadyLine) => void, reject: (e: EmbeddedStartError) => void): void {
+  private watchStart(child: ChildProcess, resolve: (announced: Announcement) => void, reject: (e: EmbeddedStartError) => void): void {
     const tail: string[] = [];
     let ready = false;
     let settled = false;
@@ -123,9 +138,10 @@ export class EmbeddedBackend {
     }, timeoutMs);
 
     onLines(child.stdout, (line) => {
-      const announced = ready ? undefined : parseReadyLine(line);
+      const announced = settled ? undefined : parseAnnouncement(line);
       if (announced) {
-        ready = settled = true;
+        ready = isReady(announced);
+        settled = true;
         clearTimeout(timer);
         resolve(announced);
       } else {
@@ -143,6 +159,8 @@ export class EmbeddedBackend {
         this.listeners.exit?.({ code, signal, expected: this.stopping !== undefined });
         return;
       }
+      // Settled but not ready: it said another backend owns the data directory, and exits as it should.
+      if (settled) return;
       // Let the pipes drain first: the reason for an early exit is in the last stderr lines.
       void drained(child).then(() =>
         fail(new EmbeddedStartError('exited', `the backend exited before it was ready (${describeExit(code, signal)})`, tail)),
@@ -151,8 +169,9 @@ export class EmbeddedBackend {
   }
 
   /**
-   * Idempotent; resolves once the process is gone. SIGTERM is sent once: the server takes a second
-   * one as "exit now, without finishing requests".
+   * Idempotent; resolves once the process is gone. The stop request is closing its stdin, which
+   * works alike on every platform (Windows has no SIGTERM) and happens only once however often this
+   * is called: the server takes a second stop request as "exit now, without finishing requests".
    */
   stop(): Promise<void> {
     if (!this.child || !this.running) return this.exited;
@@ -161,10 +180,25 @@ export class EmbeddedBackend {
   }
 
   private async terminate(child: ChildProcess): Promise<void> {
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), this.options.stopTimeoutMs ?? 5_000);
+    child.stdin?.end();
+    const killer = setTimeout(() => killTree(child), this.options.stopTimeoutMs ?? 5_000);
     await this.exited;
     clearTimeout(killer);
+  }
+}
+
+/** Kills the server and whatever it started: its process group (it leads one, see `detached`), or its tree on Windows. */
+function killTree(child: ChildProcess): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    execFile('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true }, () => child.kill('SIGKILL'));
+    return;
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionState, Mode, Remedy, ServerDetails } from './connection.js';
+import type { ConnectionState, Endpoint, Remedy, ServerDetails } from './connection.js';
 
 /** How the status bar shows a state; `tone` picks the item's background. */
 export interface StatusSummary {
@@ -67,15 +67,18 @@ export function detailRows(state: ConnectionState): DetailRow[] {
     ['Status', STATUS_WORDS[state.status]],
     ['Problem', state.status === 'down' ? state.reason : undefined],
     ['URL', endpoint?.url],
-    ['Mode', endpoint && MODE_WORDS[endpoint.mode]],
+    ['Mode', endpoint && modeWords(endpoint)],
     ...serverRows('server' in state ? state.server : undefined),
     ['Data directory', endpoint?.dataDir],
-    ['Process id', endpoint?.pid],
+    ['Process id', endpoint?.pid === undefined ? undefined : `${endpoint.pid}${endpoint.attached ? ' (another window\'s)' : ''}`],
   ];
   return rows.filter(([, value]) => value !== undefined && value !== '').map(([label, value]) => ({ label, value: String(value) }));
 }
 
-const MODE_WORDS: Record<Mode, string> = { embedded: 'built-in (started by this window)', remote: 'remote server' };
+function modeWords(endpoint: Endpoint): string {
+  if (endpoint.mode === 'remote') return 'remote server';
+  return endpoint.attached ? 'built-in, shared (started by another window, which stops it)' : 'built-in (started by this window)';
+}
 
 function serverRows(server: ServerDetails | undefined): [string, string][] {
   if (!server) return [];

@@ -15,9 +15,11 @@ interface DetailItem extends vscode.QuickPickItem {
 const command = (id: string) => () => vscode.commands.executeCommand(id);
 
 function actions(state: ConnectionState): DetailItem[] {
-  const embedded = state.status === 'starting' || ('endpoint' in state && state.endpoint?.mode === 'embedded');
+  const endpoint = 'endpoint' in state ? state.endpoint : undefined;
+  // Reconnecting to another window's backend does not restart it: it finds it again.
+  const restarts = state.status === 'starting' || (endpoint?.mode === 'embedded' && !endpoint.attached);
   const items: DetailItem[] = [
-    { label: embedded ? '$(debug-restart) Restart Backend' : '$(refresh) Reconnect', fixes: ['restart', 'reconnect'], run: command(COMMANDS.reconnect) },
+    { label: restarts ? '$(debug-restart) Restart Backend' : '$(refresh) Reconnect', fixes: ['restart', 'reconnect'], run: command(COMMANDS.reconnect) },
     { label: '$(output) Open Log', run: command(COMMANDS.showLog) },
     { label: '$(link) Set Backend URL…', run: command(COMMANDS.setBackendUrl) },
     { label: '$(key) Set Backend Token…', description: 'for a remote backend', fixes: ['setToken'], run: command(COMMANDS.setToken) },

@@ -1,19 +1,15 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../backend/src/client/index.js';
-import type { ConnectionState } from '../../../extension/src/backend/connection.js';
-import { ConnectionController } from '../../../extension/src/backend/controller.js';
 import { EmbeddedBackend } from '../../../extension/src/backend/embedded.js';
-import type { LogLine } from '../../../extension/src/backend/logLine.js';
+import { isReady } from '../../../extension/src/backend/readyLine.js';
 import type { BackendSettings } from '../../../extension/src/backend/settings.js';
 import { generateToken } from '../../../extension/src/backend/token.js';
 import { LineCollector, tempDir } from '../../fixtures/extension/fakeBackend.js';
+import { CLI, is, windowController, type TestWindow } from '../../fixtures/extension/window.js';
 import { startTcpProxy } from '../../fixtures/tcp-proxy.js';
 
 // The extension's connection against the real, bundled backend (dist/backend/cli.js, built by global-setup).
-const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'dist', 'backend', 'cli.js');
-
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -23,40 +19,30 @@ async function realBackend(lines = new LineCollector()): Promise<{ backend: Embe
   const token = generateToken();
   const backend = new EmbeddedBackend({ node: process.execPath, cliPath: CLI, dataDir: join(tempDir(), 'data'), driver: 'local', token }, { line: lines.add });
   cleanups.push(() => backend.stop());
-  const { url, version } = await backend.start();
-  return { backend, url, token, version, lines };
+  const announced = await backend.start();
+  if (!isReady(announced)) throw new Error('a fresh data directory is owned by another backend');
+  return { backend, url: announced.url, token, version: announced.version, lines };
 }
 
-function controllerFor(settings: Partial<BackendSettings>, token?: string): { controller: ConnectionController; storagePath: string; logs: LogLine[] } {
-  const storagePath = tempDir();
-  const logs: LogLine[] = [];
-  const controller = new ConnectionController({
-    settings: () => ({ url: '', nodePath: '', driver: 'local', caFile: '', ...settings }),
-    extensionPath: ROOT,
-    storagePath,
-    logger: { log: (line) => logs.push(line) },
-    remoteToken: async () => token,
-    nodeHost: { execPath: process.execPath, electron: undefined, findOnPath: async () => undefined },
-  });
-  cleanups.push(() => controller.stop());
-  return { controller, storagePath, logs };
+function controllerFor(settings: Partial<BackendSettings>, remoteToken?: string): TestWindow {
+  const window = windowController({ settings, remoteToken });
+  cleanups.push(() => window.controller.stop());
+  return window;
 }
-
-const is = (...statuses: ConnectionState['status'][]) => (s: ConnectionState) => statuses.includes(s.status);
 
 describe('EmbeddedBackend with the real server', () => {
   it('starts it with a fresh token that `me` accepts, and stops it gracefully', async () => {
     const { backend, url, token, version, lines } = await realBackend();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const client = new ApiClient({ url, token });
-    const me = await client.call('me', {});
+    const me = await client.call('me');
     expect(me.user.role).toBe('admin');
     expect(me.server).toMatchObject({ version, driver: 'local', tls: false });
     expect(lines.lines.some((l) => l.includes('listening on'))).toBe(true);
 
     await backend.stop();
     expect(backend.running).toBe(false);
-    await expect(client.call('me', {})).rejects.toMatchObject({ code: 'unreachable' });
+    await expect(client.call('me')).rejects.toMatchObject({ code: 'unreachable' });
   });
 });
 
@@ -70,7 +56,7 @@ describe('ConnectionController with the real server', () => {
       endpoint: { mode: 'embedded', dataDir: join(storagePath, 'backend') },
       server: { role: 'admin', driver: 'local' },
     });
-    await expect(controller.client?.call('me', {})).resolves.toMatchObject({ user: { role: 'admin' } });
+    await expect(controller.client?.call('me')).resolves.toMatchObject({ user: { role: 'admin' } });
     // The backend's own log reaches the channel, Fastify's JSON lines turned into text.
     expect(logs.some((l) => l.message.includes('Server listening at'))).toBe(true);
 

@@ -5,7 +5,7 @@ import type { ConnectionState } from '../../../extension/src/backend/connection.
 import { ConnectionController, type ControllerDeps } from '../../../extension/src/backend/controller.js';
 import type { LogLine } from '../../../extension/src/backend/logLine.js';
 import type { BackendSettings } from '../../../extension/src/backend/settings.js';
-import { tempDir, writeFakeCli, type FakeMode } from '../../fixtures/extension/fakeBackend.js';
+import { memoryTokenStore, tempDir, writeFakeCli, type FakeMode } from '../../fixtures/extension/fakeBackend.js';
 
 const controllers: ConnectionController[] = [];
 afterEach(async () => {
@@ -18,6 +18,7 @@ interface Setup {
   controller: ConnectionController;
   logs: LogLine[];
   settings: BackendSettings;
+  tokens: ReturnType<typeof memoryTokenStore>;
 }
 
 /** A controller over a temp extension folder; `fake` puts a fake server at dist/backend/cli.js. */
@@ -26,17 +27,19 @@ function setup(options: { fake?: FakeMode; settings?: Partial<BackendSettings>; 
   if (options.fake) writeFakeCli(join(extensionPath, 'dist', 'backend', 'cli.js'), options.fake);
   const settings: BackendSettings = { url: '', nodePath: '', driver: 'local', caFile: '', ...options.settings };
   const logs: LogLine[] = [];
+  const tokens = memoryTokenStore();
   const deps: ControllerDeps = {
     settings: () => settings,
     extensionPath,
     storagePath: join(extensionPath, 'storage'),
     logger: { log: (line) => logs.push(line) },
     remoteToken: async () => options.token,
+    embeddedToken: tokens,
     nodeHost: { execPath: process.execPath, electron: undefined, findOnPath: async () => undefined },
   };
   const controller = new ConnectionController(deps);
   controllers.push(controller);
-  return { controller, logs, settings };
+  return { controller, logs, settings, tokens };
 }
 
 async function connectAndSettle(controller: ConnectionController): Promise<ConnectionState> {
@@ -54,6 +57,18 @@ describe('ConnectionController, embedded backend', () => {
     expect(state).toMatchObject({ status: 'down', remedy: 'restart', reason: expect.stringContaining('cannot open the store: disk full') });
     // The server's own output reaches the log, stderr as warnings.
     expect(logs).toContainEqual({ level: 'warn', message: 'cannot open the store: disk full' });
+  });
+
+  it('starts the backend with the stored token, generated once and kept for the next start', async () => {
+    const { controller, logs, tokens } = setup({ fake: 'crash-after-ready' });
+    const tokenGiven = (): string[] => logs.flatMap((l) => /"token":"(\w+)"/.exec(l.message)?.[1] ?? []);
+    await connectAndSettle(controller);
+    const token = tokens.value;
+    expect(token).toMatch(/^mlwb_/);
+    expect(tokenGiven()).toEqual([token]);
+    await connectAndSettle(controller);
+    expect(tokenGiven()).toEqual([token, token]);
+    expect(tokens.value).toBe(token);
   });
 
   it('goes down when the bundled backend is missing', async () => {

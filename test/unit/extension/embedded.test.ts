@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedBackend, EmbeddedStartError, serverArgs, type EmbeddedExit, type EmbeddedOptions } from '../../../extension/src/backend/embedded.js';
-import { FAKE_URL, FAKE_VERSION, LineCollector, tempDir, writeFakeCli, type FakeMode } from '../../fixtures/extension/fakeBackend.js';
+import { FAKE_URL, FAKE_VERSION, LineCollector, tempDir, writeFakeCli, writeLock, type FakeMode } from '../../fixtures/extension/fakeBackend.js';
 
 const TOKEN = 'mlwb_abcdefghijklmnopqrstuvwxyz012345';
 const started: EmbeddedBackend[] = [];
@@ -40,9 +40,9 @@ afterEach(async () => {
 });
 
 describe('serverArgs', () => {
-  it('binds to loopback on a free port and asks for the ready line', () => {
+  it('binds to loopback on a free port, asks for the ready line, and ties the server to its stdin', () => {
     expect(serverArgs({ cliPath: '/x/cli.js', dataDir: '/d', driver: 'docker' })).toEqual([
-      '/x/cli.js', 'server', '--host', '127.0.0.1', '--port', '0', '--data-dir', '/d', '--driver', 'docker', '--ready-json',
+      '/x/cli.js', 'server', '--host', '127.0.0.1', '--port', '0', '--data-dir', '/d', '--driver', 'docker', '--ready-json', '--stop-on-stdin-end',
     ]);
   });
 });
@@ -70,27 +70,46 @@ describe('EmbeddedBackend with a fake server process', () => {
     expect(lines.lines.some((l) => l.includes('mlwbReady'))).toBe(false);
   });
 
-  it('stops with one SIGTERM however often stop() is called, and reports the exit as expected', async () => {
+  it('stops it by closing its stdin, once however often stop() is called, and reports the exit as expected', async () => {
     const { backend, lines, exited } = fake('ready');
     await backend.start();
     const first = backend.stop();
-    await lines.waitFor('stdout: SIGTERM 1');
-    // The fake takes a moment to shut down: a second signal now would be counted.
+    await lines.waitFor('stdout: stdin closed');
+    // The fake takes a moment to shut down: a second stop request now would be seen.
     await Promise.all([first, backend.stop()]);
     expect(backend.running).toBe(false);
-    // Lines arrive in order: once "exiting" is read, a second SIGTERM's line would have been too.
+    // Lines arrive in order: once "exiting" is read, a signal's line would have been too.
     await lines.waitFor('stdout: exiting');
-    expect(lines.lines).not.toContain('stdout: SIGTERM 2');
+    expect(lines.lines.filter((l) => l === 'stdout: stdin closed')).toHaveLength(1);
+    expect(lines.lines).not.toContain('stdout: SIGTERM');
     await expect(exited).resolves.toEqual({ code: 0, signal: null, expected: true });
     await backend.stop();
   });
 
-  it('kills a server that ignores SIGTERM once the grace period is over', async () => {
-    const { backend, lines, exited } = fake('ignores-sigterm', { stopTimeoutMs: 200 });
+  it('kills a server that ignores the stop once the grace period is over', async () => {
+    const { backend, lines, exited } = fake('ignores-stop', { stopTimeoutMs: 200 });
     await backend.start();
     await backend.stop();
-    await lines.waitFor('stdout: ignoring SIGTERM');
+    await lines.waitFor('stdout: ignoring the stop');
     await expect(exited).resolves.toMatchObject({ signal: 'SIGKILL', expected: true });
+  });
+
+  it.skipIf(process.platform === 'win32')('runs the server as the leader of its own process group', async () => {
+    const { backend } = fake('ready');
+    await backend.start();
+    // Signal 0 to a negative pid asks whether that process group exists.
+    expect(() => process.kill(-(backend.pid ?? 0), 0)).not.toThrow();
+  });
+
+  it('resolves with the owner when another backend owns the data directory, and lets the process exit', async () => {
+    const { backend, options, exited } = fake('respects-lock');
+    writeLock(options.dataDir, { pid: process.pid, url: 'http://127.0.0.1:40001' });
+    await expect(backend.start()).resolves.toMatchObject({ mlwbAlreadyRunning: true, pid: process.pid, url: 'http://127.0.0.1:40001' });
+    await backend.stop();
+    expect(backend.running).toBe(false);
+    // It was never ready: its exit (code 3) is not an unexpected stop.
+    const reported = await Promise.race([exited, new Promise((r) => setTimeout(() => r('not reported'), 200))]);
+    expect(reported).toBe('not reported');
   });
 
   it('rejects with the exit code and the last stderr lines when the server exits before it is ready', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReadyLine } from '../../../extension/src/backend/readyLine.js';
+import { isReady, parseAlreadyRunningLine, parseAnnouncement, parseReadyLine } from '../../../extension/src/backend/readyLine.js';
 
 describe('parseReadyLine', () => {
   it('reads the announcement', () => {
@@ -25,5 +25,32 @@ describe('parseReadyLine', () => {
     ['a JSON array', '["mlwbReady"]'],
   ])('ignores %s', (_, line) => {
     expect(parseReadyLine(line)).toBeUndefined();
+  });
+});
+
+describe('parseAlreadyRunningLine', () => {
+  const line = (fields: Record<string, unknown>): string =>
+    JSON.stringify({ mlwbAlreadyRunning: true, pid: 4242, url: 'http://127.0.0.1:40001', version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', ...fields });
+
+  it('reads who owns the data directory, with its URL or null while it starts', () => {
+    expect(parseAlreadyRunningLine(line({}))).toMatchObject({ pid: 4242, url: 'http://127.0.0.1:40001' });
+    expect(parseAlreadyRunningLine(line({ url: null }))?.url).toBeNull();
+  });
+
+  it.each([
+    ['no pid', { pid: undefined }],
+    ['a pid of 0', { pid: 0 }],
+    ['a non-HTTP URL', { url: 'file:///x' }],
+    ['mlwbAlreadyRunning false', { mlwbAlreadyRunning: false }],
+  ])('ignores a line with %s', (_, fields) => {
+    expect(parseAlreadyRunningLine(line(fields))).toBeUndefined();
+  });
+
+  it('is told apart from the ready line by parseAnnouncement', () => {
+    const busy = parseAnnouncement(line({}));
+    const ready = parseAnnouncement('{"mlwbReady":true,"url":"http://127.0.0.1:1","version":"1"}');
+    expect(busy && isReady(busy)).toBe(false);
+    expect(ready && isReady(ready)).toBe(true);
+    expect(parseAnnouncement('listening')).toBeUndefined();
   });
 });

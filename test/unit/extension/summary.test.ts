@@ -47,6 +47,12 @@ describe('detailRows', () => {
     ]);
   });
 
+  it('tells a backend that another window started, and whose process it is', () => {
+    const rows = detailRows({ status: 'connected', endpoint: { ...endpoint, attached: true }, server });
+    expect(rows).toContainEqual({ label: 'Mode', value: 'built-in, shared (started by another window, which stops it)' });
+    expect(rows).toContainEqual({ label: 'Process id', value: "42 (another window's)" });
+  });
+
   it('shows the problem first when down and leaves out what is unknown', () => {
     const rows = detailRows({ status: 'down', reason: 'no token is set for https://x', remedy: 'setToken', endpoint: { mode: 'remote', url: 'https://x' } });
     expect(rows).toEqual([
