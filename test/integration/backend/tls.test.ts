@@ -47,6 +47,7 @@ describe('HTTPS and WSS with a self-signed certificate', () => {
   });
 
   it('keeps the same certificate across restarts, so trusted clients keep working', async () => {
+    await backend.stop(); // one backend per data directory
     const restarted = await startBackend({ dataDir: backend.dataDir, adminToken: backend.token, args: ['--tls-self-signed'] });
     const client = new ApiClient({ url: restarted.url, token: backend.token, ca });
     await expect(client.call('me')).resolves.toBeTruthy();
