@@ -14,6 +14,6 @@ export function randomBase62(length: number): string {
 }
 
 /** A resource id such as `usr_3kq9…`: the prefix says what it names. */
-export function newId(prefix: 'usr' | 'tok'): string {
+export function newId(prefix: 'usr' | 'tok' | 'env' | 'job'): string {
   return `${prefix}_${randomBase62(16)}`;
 }

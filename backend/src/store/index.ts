@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AuditStore } from './audit.js';
 import { openDb, type Db } from './db.js';
+import { EnvironmentStore } from './environments.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
 
@@ -9,11 +10,13 @@ export class Store {
   readonly users: UserStore;
   readonly tokens: TokenStore;
   readonly audit: AuditStore;
+  readonly environments: EnvironmentStore;
 
   constructor(readonly db: Db) {
     this.users = new UserStore(db);
     this.tokens = new TokenStore(db);
     this.audit = new AuditStore(db);
+    this.environments = new EnvironmentStore(db);
   }
 
   static open(dataDir: string): Store {

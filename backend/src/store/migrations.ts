@@ -47,4 +47,29 @@ export const migrations: Migration[] = [
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'environments',
+    sql: `
+      CREATE TABLE environments (
+        id                 TEXT PRIMARY KEY,
+        owner_id           TEXT NOT NULL REFERENCES users(id),
+        name               TEXT NOT NULL,
+        spec               TEXT NOT NULL,
+        state              TEXT NOT NULL,
+        reason             TEXT,
+        driver             TEXT NOT NULL,
+        image_ref          TEXT,
+        jupyter_token      TEXT NOT NULL,
+        limits_enforced    INTEGER NOT NULL DEFAULT 1,
+        queued_at          TEXT,
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        started_at         TEXT,
+        last_activity_at   TEXT,
+        UNIQUE (owner_id, name)
+      );
+      CREATE INDEX environments_state ON environments(state);
+    `,
+  },
 ];

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+export const ImageInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  description: z.string(),
+  python: z.string(),
+  packages: z.record(z.string(), z.string()),
+  accelerator: z.enum(['cpu', 'cuda']),
+  defaultResources: z.object({ cpus: z.number(), memoryMiB: z.number().int(), gpus: z.number().int() }),
+  offline: z.boolean(),
+  offlineNote: z.string().optional(),
+  /** Whether the image exists on the engine this backend drives. */
+  built: z.boolean(),
+  tag: z.string(),
+});
+export type ImageInfo = z.infer<typeof ImageInfo>;
+
+export const ImageList = z.object({ items: z.array(ImageInfo) });

@@ -1,0 +1,98 @@
+import type { EnvironmentStats, ExecResult, Packages, Resources } from '../protocol/index.js';
+import type { ConcreteDriver } from './detect.js';
+
+/** Everything a driver needs to run one environment; built by the environment service. */
+export interface RuntimeTarget {
+  envId: string;
+  ownerId: string;
+  name: string;
+  /** The image (docker/kubernetes) or base description (local) to run, as `ensureImage` returned it. */
+  imageRef: string;
+  resources: Resources;
+  env: Record<string, string>;
+  /** The Jupyter server's own token; clients never see it (they go through the backend's proxy). */
+  jupyterToken: string;
+  /** URL prefix the Jupyter server is served under, so the proxy can forward paths unchanged. */
+  jupyterBaseUrl: string;
+}
+
+/** Where the backend reaches an environment's Jupyter server (a private address). */
+export interface JupyterEndpoint {
+  /** e.g. `http://127.0.0.1:41234` — without the base URL. */
+  origin: string;
+  token: string;
+}
+
+export interface RuntimeStatus {
+  running: boolean;
+  exitCode: number | null;
+  /** The main process was killed for exceeding its memory limit. */
+  oomKilled: boolean;
+}
+
+/** An instance the driver finds on its engine, recognised by our labels; for reconciliation at start. */
+export interface OwnedInstance {
+  envId: string;
+  ownerId: string;
+  running: boolean;
+}
+
+export interface ImageRequest {
+  envId: string;
+  ownerId: string;
+  /** The catalog image's tag, e.g. `mlwb/python-cpu:1.0.0`. */
+  baseImage: string;
+  packages: Packages;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr' | 'system';
+  line: string;
+  at: string | null;
+}
+
+export interface HostCapacity {
+  cpus: number;
+  memoryMiB: number;
+  gpus: number;
+}
+
+/** A failure of the engine or of the environment, with what the user should see. */
+export class DriverError extends Error {
+  constructor(
+    message: string,
+    /** `user` when the request itself was at fault (a failing package install, no GPU support). */
+    readonly blame: 'user' | 'engine' = 'engine',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DriverError';
+  }
+}
+
+/**
+ * One interface, three implementations (local processes, Docker, Kubernetes). Every method is
+ * idempotent where that makes sense (stop, remove), and none keeps state that a backend restart
+ * would lose: what runs is rediscovered with `list()`.
+ */
+export interface RuntimeDriver {
+  readonly kind: ConcreteDriver;
+  /** Whether CPU/memory limits are enforced, or only recorded (the local driver without cgroups). */
+  readonly limitsEnforced: boolean;
+  capacity(): Promise<HostCapacity>;
+  /** Makes sure the image with these packages exists (building a derived one when needed); returns its reference. */
+  ensureImage(request: ImageRequest, progress: (line: string) => void, signal: AbortSignal): Promise<string>;
+  /** Creates (if needed) and starts the environment, and resolves once Jupyter answers. */
+  start(target: RuntimeTarget, signal: AbortSignal): Promise<JupyterEndpoint>;
+  stop(envId: string): Promise<void>;
+  /** Removes the instance; with `purge`, the workspace too. */
+  remove(envId: string, options: { purge: boolean }): Promise<void>;
+  inspect(envId: string): Promise<RuntimeStatus | undefined>;
+  endpoint(envId: string): Promise<JupyterEndpoint | undefined>;
+  logs(envId: string, tail: number): Promise<LogLine[]>;
+  /** Streams new log lines until the returned function is called or the instance stops. */
+  followLogs(envId: string, onLine: (line: LogLine) => void): Promise<() => void>;
+  exec(envId: string, command: string[], timeoutMs: number): Promise<ExecResult>;
+  stats(envId: string): Promise<EnvironmentStats>;
+  list(): Promise<OwnedInstance[]>;
+}
