@@ -9,6 +9,7 @@ import { authHook } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorBody, handleError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
+import { environmentRoutes } from './routes/environments.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   userRoutes(app, deps);
   tokenRoutes(app, deps);
   auditRoutes(app, deps);
+  environmentRoutes(app, deps);
   eventRoutes(app, deps, { heartbeatMs: options.heartbeatMs ?? 15_000, allowedOrigins: options.allowedOrigins ?? [] });
   return app;
 }

@@ -1,3 +1,5 @@
+import type { ImageCatalog } from '../environments/catalog.js';
+import type { EnvironmentService } from '../environments/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/index.js';
 
@@ -14,4 +16,6 @@ export interface AppDeps {
   store: Store;
   bus: EventBus;
   info: ServerInfo;
+  /** Absent in tests that exercise only the foundation routes. */
+  environments?: { service: EnvironmentService; catalog: ImageCatalog };
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, ErrorCode, FieldIssue } from '../protocol/index.js';
+import { DriverError } from '../runtime/driver.js';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -13,6 +14,7 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  engine_error: 503,
   internal: 500,
 };
 
@@ -84,6 +86,12 @@ function frameworkError(err: FastifyError): { code: ErrorCode; message: string }
 export function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof HttpError) {
     void reply.code(err.status).send(errorBody(err.code, err.message, err.issues));
+    return;
+  }
+  if (err instanceof DriverError) {
+    const code = err.blame === 'user' ? 'unprocessable' : 'engine_error';
+    if (code === 'engine_error') req.log.warn({ err }, 'engine failure');
+    void reply.code(STATUS[code]).send(errorBody(code, err.message));
     return;
   }
   if (hasZodFastifySchemaValidationErrors(err)) {

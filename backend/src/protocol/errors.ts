@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'payload_too_large',
   'unsupported_media_type',
   'unprocessable',
+  /** The container engine or cluster failed (unreachable, refused); the request itself was fine. */
+  'engine_error',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { AuditList, AuditQuery } from './audit.js';
 import { IdParams } from './common.js';
+import {
+  Capacity,
+  CreateEnvironmentBody,
+  DeleteEnvironmentQuery,
+  Environment,
+  EnvironmentList,
+  EnvironmentListQuery,
+  EnvironmentStats,
+  ExecBody,
+  ExecResult,
+  LogLines,
+  LogsQuery,
+} from './environments.js';
+import { ImageList } from './images.js';
 import { Health, Me } from './status.js';
 import { CreatedToken, CreateTokenBody, TokenInfo, TokenList, TokenListQuery } from './tokens.js';
 import { CreateUserBody, User, UserList } from './users.js';
@@ -40,6 +54,32 @@ export const routes = {
   }),
   revokeToken: route({
     method: 'DELETE', path: '/api/v1/tokens/:id', params: IdParams, status: 200, response: TokenInfo, auth: 'user', audit: 'token.revoke',
+  }),
+
+  listImages: route({ method: 'GET', path: '/api/v1/images', status: 200, response: ImageList, auth: 'user' }),
+
+  capacity: route({ method: 'GET', path: '/api/v1/capacity', status: 200, response: Capacity, auth: 'user' }),
+  listEnvironments: route({ method: 'GET', path: '/api/v1/environments', query: EnvironmentListQuery, status: 200, response: EnvironmentList, auth: 'user' }),
+  createEnvironment: route({
+    method: 'POST', path: '/api/v1/environments', body: CreateEnvironmentBody, status: 201, response: Environment, auth: 'user', audit: 'environment.create',
+  }),
+  getEnvironment: route({ method: 'GET', path: '/api/v1/environments/:id', params: IdParams, status: 200, response: Environment, auth: 'user' }),
+  startEnvironment: route({
+    method: 'POST', path: '/api/v1/environments/:id/start', params: IdParams, status: 200, response: Environment, auth: 'user', audit: 'environment.start',
+  }),
+  stopEnvironment: route({
+    method: 'POST', path: '/api/v1/environments/:id/stop', params: IdParams, status: 200, response: Environment, auth: 'user', audit: 'environment.stop',
+  }),
+  restartEnvironment: route({
+    method: 'POST', path: '/api/v1/environments/:id/restart', params: IdParams, status: 200, response: Environment, auth: 'user', audit: 'environment.restart',
+  }),
+  deleteEnvironment: route({
+    method: 'DELETE', path: '/api/v1/environments/:id', params: IdParams, query: DeleteEnvironmentQuery, status: 200, response: Environment, auth: 'user', audit: 'environment.delete',
+  }),
+  environmentLogs: route({ method: 'GET', path: '/api/v1/environments/:id/logs', params: IdParams, query: LogsQuery, status: 200, response: LogLines, auth: 'user' }),
+  environmentStats: route({ method: 'GET', path: '/api/v1/environments/:id/stats', params: IdParams, status: 200, response: EnvironmentStats, auth: 'user' }),
+  execEnvironment: route({
+    method: 'POST', path: '/api/v1/environments/:id/exec', params: IdParams, body: ExecBody, status: 200, response: ExecResult, auth: 'user', audit: 'environment.exec',
   }),
 
   listAudit: route({ method: 'GET', path: '/api/v1/audit', query: AuditQuery, status: 200, response: AuditList, auth: 'admin' }),

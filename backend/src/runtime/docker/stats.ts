@@ -1,0 +1,18 @@
+/** The part of Docker's stats answer we read (API 1.41). */
+export interface DockerStats {
+  cpu_stats: { cpu_usage: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage?: number };
+  memory_stats: { usage?: number; limit?: number };
+}
+
+/**
+ * CPU use in percent of one core (100 = one full core), as `docker stats` computes it from the
+ * two samples one answer carries.
+ */
+export function cpuPercent(s: DockerStats): number {
+  const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
+  const systemDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
+  const cpus = s.cpu_stats.online_cpus ?? s.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
+  if (cpuDelta <= 0 || systemDelta <= 0) return 0;
+  return Math.round((cpuDelta / systemDelta) * cpus * 100 * 10) / 10;
+}
