@@ -190,7 +190,7 @@ function container(target: RuntimeTarget, names: ResourceNames): V1Container {
     },
     readinessProbe: {
       // Jupyter answers `<base>api` (its version) without a token.
-      httpGet: { path: `${withSlashes(target.jupyterBaseUrl)}api`, port: JUPYTER_PORT, scheme: 'HTTP' },
+      httpGet: { path: jupyterApiPath(target.jupyterBaseUrl), port: JUPYTER_PORT, scheme: 'HTTP' },
       initialDelaySeconds: 1,
       periodSeconds: 2,
       timeoutSeconds: 2,
@@ -231,10 +231,10 @@ export function envVars(target: RuntimeTarget, secretName: string): V1EnvVar[] {
   ];
 }
 
-/** Base URLs as Jupyter wants them: with a leading and a trailing slash. */
-function withSlashes(baseUrl: string): string {
+/** `<base>api`, with the base URL given a leading and a trailing slash as Jupyter has it. */
+export function jupyterApiPath(baseUrl: string): string {
   const trimmed = baseUrl.replace(/^\/+|\/+$/g, '');
-  return trimmed ? `/${trimmed}/` : '/';
+  return trimmed ? `/${trimmed}/api` : '/api';
 }
 
 /** Changes when anything that needs a new pod changes, the token included (it is read at container start). */

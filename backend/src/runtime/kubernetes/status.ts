@@ -1,4 +1,4 @@
-import type { V1ContainerStatus, V1Pod, V1Status } from '@kubernetes/client-node';
+import type { V1ContainerStateTerminated, V1ContainerStatus, V1Pod, V1Status } from '@kubernetes/client-node';
 import type { OwnedInstance, RuntimeStatus } from '../driver.js';
 import { CONTAINER_NAME, LABEL_ENV, LABEL_OWNER } from './names.js';
 
@@ -9,13 +9,13 @@ function jupyterStatus(pod: V1Pod): V1ContainerStatus | undefined {
 /** What `inspect` reports: the current state, or the last termination while the kubelet restarts the container. */
 export function podRuntimeStatus(pod: V1Pod): RuntimeStatus {
   const container = jupyterStatus(pod);
-  const terminated = container?.state?.terminated ?? container?.lastState?.terminated;
+  const terminated = lastTermination(container);
   const running = pod.status?.phase === 'Running' && container?.state?.running !== undefined && !pod.metadata?.deletionTimestamp;
-  return {
-    running,
-    exitCode: running ? null : (terminated?.exitCode ?? null),
-    oomKilled: terminated?.reason === 'OOMKilled',
-  };
+  return { running, exitCode: running ? null : (terminated?.exitCode ?? null), oomKilled: terminated?.reason === 'OOMKilled' };
+}
+
+function lastTermination(container: V1ContainerStatus | undefined): V1ContainerStateTerminated | undefined {
+  return container?.state?.terminated ?? container?.lastState?.terminated;
 }
 
 export function podOwnedInstance(pod: V1Pod): OwnedInstance | undefined {
@@ -33,26 +33,36 @@ const HOPELESS_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidIm
 
 /** Where a starting pod stands: ready, worth waiting for, or failed for good (so `start` fails fast). */
 export function podReadiness(pod: V1Pod): Readiness {
+  return podEnded(pod) ?? containerStuck(jupyterStatus(pod)) ?? podProgress(pod);
+}
+
+function podEnded(pod: V1Pod): Readiness | undefined {
   if (pod.metadata?.deletionTimestamp) return { state: 'failed', reason: 'the pod is being deleted', blame: 'engine' };
-  const phase = pod.status?.phase;
-  if (phase === 'Failed' || phase === 'Succeeded') {
-    return { state: 'failed', reason: `the pod ${phase === 'Failed' ? 'failed' : 'exited'}${suffix(pod.status?.reason, pod.status?.message)}`, blame: 'engine' };
-  }
-  const container = jupyterStatus(pod);
+  const status = pod.status ?? {};
+  if (status.phase !== 'Failed' && status.phase !== 'Succeeded') return undefined;
+  const how = status.phase === 'Failed' ? 'failed' : 'exited';
+  return { state: 'failed', reason: `the pod ${how}${suffix(status.reason, status.message)}`, blame: 'engine' };
+}
+
+function containerStuck(container: V1ContainerStatus | undefined): Readiness | undefined {
   const waiting = container?.state?.waiting;
   if (waiting?.reason && HOPELESS_WAITING.has(waiting.reason)) {
     return { state: 'failed', reason: `the container cannot start${suffix(waiting.reason, waiting.message)}`, blame: 'user' };
   }
-  if (waiting?.reason === 'CrashLoopBackOff') {
-    const last = container?.lastState?.terminated;
-    const how = last?.reason === 'OOMKilled' ? 'was killed for exceeding its memory limit' : `exited with code ${last?.exitCode ?? '?'}`;
-    return { state: 'failed', reason: `Jupyter keeps crashing: it ${how}${suffix(undefined, last?.message)}`, blame: 'user' };
-  }
-  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-  if (phase === 'Running' && ready && container?.ready) return { state: 'ready' };
-  const unschedulable = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-  if (unschedulable) return { state: 'waiting', reason: `not scheduled yet${suffix(unschedulable.reason, unschedulable.message)}` };
-  return { state: 'waiting', reason: waiting?.reason ?? phase ?? 'Pending' };
+  if (waiting?.reason !== 'CrashLoopBackOff') return undefined;
+  const last = lastTermination(container);
+  const how = last?.reason === 'OOMKilled' ? 'was killed for exceeding its memory limit' : `exited with code ${last?.exitCode ?? '?'}`;
+  return { state: 'failed', reason: `Jupyter keeps crashing: it ${how}${suffix(undefined, last?.message)}`, blame: 'user' };
+}
+
+function podProgress(pod: V1Pod): Readiness {
+  const conditions = pod.status?.conditions ?? [];
+  const container = jupyterStatus(pod);
+  const ready = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  if (pod.status?.phase === 'Running' && ready && container?.ready) return { state: 'ready' };
+  const unscheduled = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  if (unscheduled) return { state: 'waiting', reason: `not scheduled yet${suffix(unscheduled.reason, unscheduled.message)}` };
+  return { state: 'waiting', reason: container?.state?.waiting?.reason ?? pod.status?.phase ?? 'Pending' };
 }
 
 function suffix(reason?: string, message?: string): string {
