@@ -19,6 +19,14 @@ export const ServerConfig = z.object({
   /** How long shutdown waits for in-flight requests before cutting their connections. */
   shutdownGraceMs: z.number().int().min(0).default(10_000),
   bodyLimit: z.number().int().min(1024).optional(),
+  /** Capacity overrides; unset means what the driver reports about the host. */
+  capacity: z
+    .object({ cpus: z.number().positive().optional(), memoryMiB: z.number().int().positive().optional(), gpus: z.number().int().min(0).optional() })
+    .default({}),
+  /** The image catalog folder; found next to the bundle when unset. */
+  imagesDir: z.string().optional(),
+  /** How often idle environments are looked for. */
+  idleCheckSeconds: z.number().int().min(1).default(60),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServerConfig = z.input<typeof ServerConfig>;

@@ -6,6 +6,7 @@ import type { ServerInfo } from '../api/deps.js';
 import { bootstrapAdmin, type BootstrapResult } from '../auth/bootstrap.js';
 import { EventBus } from '../events/bus.js';
 import { resolveDriver } from '../runtime/detect.js';
+import { startEnvironments, type Environments } from './environments.js';
 import { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { isLoopback, ServerConfig } from './config.js';
@@ -48,6 +49,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
   const lock = acquireLock(config.dataDir, VERSION);
   let store: Store | undefined;
   let app: FastifyInstance | undefined;
+  let environments: Environments | undefined;
   try {
     store = Store.open(config.dataDir);
     const bootstrap = bootstrapAdmin(store, config.dataDir, config.adminToken);
@@ -57,8 +59,15 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
       tls: keyPair !== undefined,
       startedAt: new Date().toISOString(),
     };
+    const bus = new EventBus();
+    const log = console;
+    environments = await startEnvironments(config, info.driver, store, bus, {
+      info: (m) => config.logLevel !== 'silent' && log.error(`info: ${m}`),
+      warn: (m) => log.error(`warning: ${m}`),
+      error: (m) => log.error(`error: ${m}`),
+    });
     app = await buildApp(
-      { store, bus: new EventBus(), info },
+      { store, bus, info, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog } } : {}) },
       {
         logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
         heartbeatMs: config.heartbeatMs,
@@ -83,6 +92,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
       warnings,
       close: () =>
         (closing ??= (async () => {
+          environments?.close();
           const closed = running.close();
           connections.drain(config.shutdownGraceMs);
           await closed;
@@ -91,6 +101,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
         })()),
     };
   } catch (err) {
+    environments?.close();
     await app?.close();
     store?.close();
     lock.release();

@@ -75,6 +75,7 @@ describe('events socket', () => {
 
   it('resumes after a reconnect with exactly the events missed, in order', async () => {
     const first = RawEventsClient.connect(backend.url, backend.token, { topics: 'tokens' });
+    await first.next('hello'); // subscribed from here on
     const a = await admin.call('createToken', { body: { name: 'before' } });
     const seen = await first.next('event', (m) => m.event.payload.kind === 'resource.created' && m.event.payload.resourceId === a.id);
     await first.close();

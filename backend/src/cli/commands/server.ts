@@ -16,6 +16,10 @@ interface ServerFlags {
   stopOnStdinEnd?: boolean;
   logLevel: string;
   heartbeatMs: string;
+  capacityCpus?: string;
+  capacityMemoryMib?: string;
+  capacityGpus?: string;
+  imagesDir?: string;
   allowOrigin: string[];
 }
 
@@ -41,6 +45,10 @@ export function serverCommand(program: Command): void {
     .option('--stop-on-stdin-end', 'shut down when stdin closes (a supervisor that dies cannot leave the server orphaned)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent', 'info')
     .option('--heartbeat-ms <ms>', 'heartbeat interval of the events socket; clients treat two missed beats as a dead link', '15000')
+    .option('--capacity-cpus <n>', 'CPUs environments may use in all (default: what the driver reports)')
+    .option('--capacity-memory-mib <n>', 'memory environments may use in all, MiB (default: what the driver reports)')
+    .option('--capacity-gpus <n>', 'GPUs environments may use in all (Docker cannot report them; default 0)')
+    .option('--images-dir <dir>', 'the image catalog (default: devcontainer-images/ next to the program)')
     .option('--allow-origin <origin>', 'a browser origin allowed to open the events socket (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .action(async (flags: ServerFlags) => {
       const driver = Driver.safeParse(flags.driver);
@@ -58,6 +66,12 @@ export function serverCommand(program: Command): void {
         adminToken: process.env.MLWB_ADMIN_TOKEN || undefined,
         allowedOrigins: flags.allowOrigin,
         heartbeatMs: Number(flags.heartbeatMs),
+        capacity: {
+          ...(flags.capacityCpus ? { cpus: Number(flags.capacityCpus) } : {}),
+          ...(flags.capacityMemoryMib ? { memoryMiB: Number(flags.capacityMemoryMib) } : {}),
+          ...(flags.capacityGpus ? { gpus: Number(flags.capacityGpus) } : {}),
+        },
+        ...(flags.imagesDir ? { imagesDir: resolve(flags.imagesDir) } : {}),
         logLevel: flags.logLevel as ServerConfig['logLevel'],
       }).catch((err: unknown) => {
         // A supervisor (the extension) attaches to the running backend instead of starting another.
