@@ -3,7 +3,8 @@
 # the debootstrap base (mlwb-base:bookworm, base/build-base.sh) if it is missing, then each requested
 # catalog image in dependency order, tagged mlwb/<name>:<manifest version>.
 #
-# Usage: build.sh [options] [NAME...]      (no NAME: every image whose manifest says "offline": true)
+# Usage: build.sh [options] [NAME...]   (no NAME: the catalog; "offline": false images are skipped
+#                                        with their reason unless --allow-online)
 #   --force          rebuild requested images even when their tag exists (layer cache still applies)
 #   --no-cache       build without docker's layer cache (implies --force)
 #   --force-base     rebuild the base image too
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --allow-online) ALLOW_ONLINE=1 ;;
     --verbose|-v) VERBOSE=1 ;;
     --list) LIST=1 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "build.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) REQUESTED+=("$1") ;;
   esac
@@ -66,9 +67,8 @@ if [ "$LIST" = 1 ]; then
 fi
 
 in_catalog() { local n; for n in "${CATALOG[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
-if [ ${#REQUESTED[@]} -eq 0 ]; then
-  for n in "${CATALOG[@]}"; do [ "$(field "$n" offline)" = true ] && REQUESTED+=("$n"); done
-fi
+# no NAME: the whole catalog; the "offline": false images are then skipped with their reason
+[ ${#REQUESTED[@]} -gt 0 ] || REQUESTED=("${CATALOG[@]}")
 for n in "${REQUESTED[@]}"; do
   in_catalog "$n" || die "no image '$n' in the catalog (have: ${CATALOG[*]})"
 done
@@ -148,7 +148,7 @@ for i in "${!ORDER[@]}"; do
   if [ "$VERBOSE" = 1 ]; then
     docker "${args[@]}" "$HERE" 2>&1 | tee "$log"
   else
-    docker "${args[@]}" "$HERE" 2>&1 | tee "$log" | { grep --line-buffered -E '^Step [0-9]+/[0-9]+ : ' | cut -c1-110 | sed -u 's/^/                      /' || true; }
+    docker "${args[@]}" "$HERE" 2>&1 | tee "$log" | { grep --line-buffered -E '^Step [0-9]+/[0-9]+ : ' | sed -u -e 's/^\(.\{100\}\).*/\1…/' -e 's/^/      /' || true; }
   fi
   rc=${PIPESTATUS[0]}
   set -e

@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --force) FORCE=1 ;;
     --tag) TAG=${2:?--tag needs a value}; shift ;;
-    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "build-base.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
