@@ -10,6 +10,7 @@ import type { AppDeps } from './deps.js';
 import { errorBody, handleError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
+import { jupyterProxyRoutes } from './routes/jupyter-proxy.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   tokenRoutes(app, deps);
   auditRoutes(app, deps);
   environmentRoutes(app, deps);
+  await jupyterProxyRoutes(app, deps);
   eventRoutes(app, deps, { heartbeatMs: options.heartbeatMs ?? 15_000, allowedOrigins: options.allowedOrigins ?? [] });
   return app;
 }

@@ -4,6 +4,8 @@ import { BootstrapError } from '../auth/bootstrap.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './client.js';
 import { auditCommand } from './commands/audit.js';
+import { envCommand } from './commands/env.js';
+import { imagesCommand } from './commands/images.js';
 import { loginCommand } from './commands/login.js';
 import { serverCommand } from './commands/server.js';
 import { statusCommand } from './commands/status.js';
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   tokenCommand(program);
   userCommand(program);
   auditCommand(program);
+  envCommand(program);
+  imagesCommand(program);
   return program;
 }
 

@@ -10,7 +10,7 @@ import type {
   Resources,
   User,
 } from '../protocol/index.js';
-import type { HostCapacity, RuntimeDriver } from '../runtime/driver.js';
+import type { HostCapacity, JupyterEndpoint, RuntimeDriver } from '../runtime/driver.js';
 import type { EnvRecord } from '../store/environments.js';
 import type { Store } from '../store/index.js';
 import type { ImageCatalog } from './catalog.js';
@@ -38,6 +38,8 @@ type Logger = EnvironmentServiceOptions['log'];
 export class EnvironmentService {
   private readonly serial = new KeyedSerial();
   private readonly inFlight = new Map<string, AbortController>();
+  /** Disposers of the log followers of running environments. */
+  private readonly followers = new Map<string, () => void>();
   private hostCapacity: HostCapacity | undefined;
   private readonly log: Logger;
 
@@ -148,6 +150,7 @@ export class EnvironmentService {
       return this.view(this.store.environments.get(id)!);
     }
     this.inFlight.get(id)?.abort();
+    this.unfollow(id);
     this.publish(this.store.environments.update(id, { state: 'stopping' })!);
     return this.serial.run(id, async () => {
       try {
@@ -169,6 +172,7 @@ export class EnvironmentService {
   async delete(owner: User, id: string, purge: boolean): Promise<Environment> {
     const record = this.own(owner, id);
     this.inFlight.get(id)?.abort();
+    this.unfollow(id);
     return this.serial.run(id, async () => {
       await this.driver.remove(id, { purge });
       this.store.environments.delete(id);
@@ -191,6 +195,15 @@ export class EnvironmentService {
   async exec(owner: User, id: string, command: string[], timeoutSeconds: number): Promise<ExecResult> {
     this.running(owner, id);
     return this.driver.exec(id, command, timeoutSeconds * 1000);
+  }
+
+  /** Where the backend reaches the caller's running environment's Jupyter server. */
+  async jupyter(owner: User, id: string): Promise<JupyterEndpoint> {
+    this.running(owner, id);
+    const endpoint = await this.driver.endpoint(id);
+    if (!endpoint) throw new HttpError('conflict', 'the environment is running but its Jupyter server cannot be reached');
+    this.store.environments.update(id, { lastActivityAt: new Date().toISOString() });
+    return endpoint;
   }
 
   private running(owner: User, id: string): EnvRecord {
@@ -237,6 +250,7 @@ export class EnvironmentService {
         if (abort.signal.aborted) return;
         const now = new Date().toISOString();
         this.publish(this.store.environments.update(id, { state: 'running', startedAt: now, lastActivityAt: now, reason: null })!);
+        await this.followLogs(id, env.ownerId);
       } catch (err) {
         if (abort.signal.aborted) return; // a stop or delete took over
         this.log.warn(`environment ${id} failed to start: ${(err as Error).message}`);
@@ -260,7 +274,10 @@ export class EnvironmentService {
       const { id, state } = record.env;
       const instance = instances.get(id);
       instances.delete(id);
-      if (state === 'running' && instance?.running) continue; // adopted
+      if (state === 'running' && instance?.running) {
+        await this.followLogs(id, record.env.ownerId); // adopted
+        continue;
+      }
       if (state === 'running' || state === 'stopping') {
         if (instance?.running) await this.driver.stop(id).catch(() => undefined);
         this.publish(this.store.environments.update(id, { state: 'stopped', reason: state === 'running' ? 'stopped while the backend was down' : null })!);
@@ -291,6 +308,27 @@ export class EnvironmentService {
       stopped.push(record.env.id);
     }
     return stopped;
+  }
+
+  /** Publishes the environment's output on `logs:<id>` while it runs. */
+  private async followLogs(id: string, ownerId: string): Promise<void> {
+    this.unfollow(id);
+    try {
+      const dispose = await this.driver.followLogs(id, (line) => this.bus.publish({ userIds: [ownerId] }, `logs:${id}`, { kind: 'log', stream: line.stream, line: line.line }));
+      this.followers.set(id, dispose);
+    } catch (err) {
+      this.log.warn(`cannot follow the log of ${id}: ${(err as Error).message}`);
+    }
+  }
+
+  private unfollow(id: string): void {
+    this.followers.get(id)?.();
+    this.followers.delete(id);
+  }
+
+  /** Stops following logs; running environments keep running (the next start adopts them). */
+  close(): void {
+    for (const id of [...this.followers.keys()]) this.unfollow(id);
   }
 
   /** Settles every lifecycle task started so far (for shutdown and tests). */

@@ -45,5 +45,12 @@ export async function startEnvironments(config: Config, kind: ConcreteDriver, st
       .catch((err: Error) => log.warn(`idle check failed: ${err.message}`));
   }, config.idleCheckSeconds * 1000);
   timer.unref();
-  return { service, catalog, close: () => clearInterval(timer) };
+  return {
+    service,
+    catalog,
+    close: () => {
+      clearInterval(timer);
+      service.close();
+    },
+  };
 }
