@@ -1,6 +1,7 @@
 import type { ImageCatalog } from '../environments/catalog.js';
 import type { EnvironmentService } from '../environments/service.js';
 import type { EventBus } from '../events/bus.js';
+import type { ImageBuilder } from '../images/build-runner.js';
 import type { Store } from '../store/index.js';
 
 /** What the server runs with, as `GET /api/v1/me` reports it. */
@@ -17,5 +18,5 @@ export interface AppDeps {
   bus: EventBus;
   info: ServerInfo;
   /** Absent in tests that exercise only the foundation routes. */
-  environments?: { service: EnvironmentService; catalog: ImageCatalog };
+  environments?: { service: EnvironmentService; catalog: ImageCatalog; builder: ImageBuilder };
 }

@@ -17,3 +17,9 @@ export const ImageInfo = z.object({
 export type ImageInfo = z.infer<typeof ImageInfo>;
 
 export const ImageList = z.object({ items: z.array(ImageInfo) });
+
+export const ImageNameParams = z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'must be a catalog image name like "python-cpu"') });
+
+/** A build runs in the background; its output and outcome arrive on `topic` (log lines, then a finished progress event). */
+export const ImageBuildStarted = z.object({ name: z.string(), topic: z.string() });
+export type ImageBuildStarted = z.infer<typeof ImageBuildStarted>;

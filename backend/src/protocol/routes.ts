@@ -14,7 +14,7 @@ import {
   LogLines,
   LogsQuery,
 } from './environments.js';
-import { ImageList } from './images.js';
+import { ImageBuildStarted, ImageList, ImageNameParams } from './images.js';
 import { Health, Me } from './status.js';
 import { CreatedToken, CreateTokenBody, TokenInfo, TokenList, TokenListQuery } from './tokens.js';
 import { CreateUserBody, User, UserList } from './users.js';
@@ -30,7 +30,7 @@ export interface RouteDef {
   query?: z.ZodType;
   body?: z.ZodType;
   /** Status of a successful answer and the schema of its body. */
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   response: z.ZodType;
   /** Name written to the audit log for state-changing routes. */
   audit?: string;
@@ -57,6 +57,10 @@ export const routes = {
   }),
 
   listImages: route({ method: 'GET', path: '/api/v1/images', status: 200, response: ImageList, auth: 'user' }),
+
+  buildImage: route({
+    method: 'POST', path: '/api/v1/images/:name/build', params: ImageNameParams, status: 202, response: ImageBuildStarted, auth: 'admin', audit: 'image.build',
+  }),
 
   capacity: route({ method: 'GET', path: '/api/v1/capacity', status: 200, response: Capacity, auth: 'user' }),
   listEnvironments: route({ method: 'GET', path: '/api/v1/environments', query: EnvironmentListQuery, status: 200, response: EnvironmentList, auth: 'user' }),

@@ -4,6 +4,7 @@ import { DriverImageCatalog } from '../environments/image-catalog.js';
 import { findImagesDir } from '../environments/images-dir.js';
 import { EnvironmentService } from '../environments/service.js';
 import type { EventBus } from '../events/bus.js';
+import { ImageBuilder } from '../images/build-runner.js';
 import { createDriver } from '../runtime/create.js';
 import type { ConcreteDriver } from '../runtime/detect.js';
 import { probeJupyterStatus } from '../runtime/jupyter-status.js';
@@ -13,6 +14,7 @@ import type { ServerConfig } from './config.js';
 export interface Environments {
   service: EnvironmentService;
   catalog: ImageCatalog;
+  builder: ImageBuilder;
   close(): void;
 }
 
@@ -48,6 +50,7 @@ export async function startEnvironments(config: Config, kind: ConcreteDriver, st
   return {
     service,
     catalog,
+    builder: new ImageBuilder(imagesDir, bus),
     close: () => {
       clearInterval(timer);
       service.close();

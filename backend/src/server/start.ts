@@ -67,7 +67,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
       error: (m) => log.error(`error: ${m}`),
     });
     app = await buildApp(
-      { store, bus, info, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog } } : {}) },
+      { store, bus, info, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder } } : {}) },
       {
         logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
         heartbeatMs: config.heartbeatMs,

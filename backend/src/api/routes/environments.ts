@@ -1,13 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { routes } from '../../protocol/index.js';
 import type { AppDeps } from '../deps.js';
+import { buildTopic } from '../../images/build-runner.js';
+import { HttpError } from '../errors.js';
 import { register } from '../register.js';
 
 export function environmentRoutes(app: FastifyInstance, { environments }: AppDeps): void {
   if (!environments) return;
-  const { service, catalog } = environments;
+  const { service, catalog, builder } = environments;
 
   register(app, routes.listImages, async () => ({ items: await catalog.list() }));
+
+  register(app, routes.buildImage, async ({ params, raw }) => {
+    const image = await catalog.get(params.name);
+    if (!image) throw new HttpError('not_found', `no image "${params.name}" in the catalog`);
+    raw.auditTarget = image.name;
+    builder.start(image.name);
+    return { name: image.name, topic: buildTopic(image.name) };
+  });
 
   register(app, routes.capacity, async () => {
     const capacity = await service.capacity();

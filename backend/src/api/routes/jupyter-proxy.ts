@@ -36,11 +36,10 @@ export async function jupyterProxyRoutes(app: FastifyInstance, { environments }:
     const forward = async (req: FastifyRequest, reply: import('fastify').FastifyReply): Promise<void> => {
       const endpoint = await service.jupyter(req.auth!.user, envIdOf(req));
       return reply.from(`${endpoint.origin}${req.url}`, {
-        rewriteRequestHeaders: (_r, headers) => {
-          const out: Record<string, string | string[] | undefined> = { ...headers };
-          for (const h of HOP) delete out[h];
-          return { ...out, authorization: `token ${endpoint.token}` };
-        },
+        rewriteRequestHeaders: (_r, headers) => ({
+          ...Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP.includes(name))),
+          authorization: `token ${endpoint.token}`,
+        }),
       });
     };
 
