@@ -14,8 +14,12 @@ import { ownerGone } from './serverLock.js';
 import { checkBackendUrl, type BackendSettings } from './settings.js';
 import { agreeOnToken, embeddedToken, replaceToken, tokenRevoked, type EmbeddedTokenStore } from './token.js';
 
-/** What the connection follows from the start; features subscribe to more topics as they come. */
-const BASE_TOPICS: Topic[] = ['users', 'tokens'];
+/**
+ * What the connection follows from the start; features subscribe to more topics as they come.
+ * `environments` is here so that the stream follows it before the Environments view lists them:
+ * no change can fall between the list and the events.
+ */
+const BASE_TOPICS: Topic[] = ['users', 'tokens', 'environments'];
 
 export interface SessionDeps {
   settings: BackendSettings;

@@ -3,9 +3,14 @@ export interface ResourceItem {
   id: string;
   label: string;
   description?: string;
-  tooltip?: string;
+  /** Plain text, or Markdown (codicons like `$(error)` allowed). */
+  tooltip?: string | { markdown: string };
   /** A codicon name, e.g. `vm` or `database`. */
   icon?: string;
+  /** A theme color id for the icon, e.g. `charts.green`. */
+  iconColor?: string;
+  /** Runs on click. */
+  command?: { command: string; title: string };
   /** Drives which context-menu commands apply (`when: viewItem == …`). */
   contextValue?: string;
 }

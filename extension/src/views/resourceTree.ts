@@ -19,9 +19,10 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<ResourceIte
     const tree = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
     tree.id = item.id;
     tree.description = item.description;
-    tree.tooltip = item.tooltip;
+    tree.tooltip = typeof item.tooltip === 'object' ? new vscode.MarkdownString(item.tooltip.markdown, true) : item.tooltip;
     tree.contextValue = item.contextValue;
-    if (item.icon) tree.iconPath = new vscode.ThemeIcon(item.icon);
+    tree.command = item.command;
+    if (item.icon) tree.iconPath = new vscode.ThemeIcon(item.icon, item.iconColor ? new vscode.ThemeColor(item.iconColor) : undefined);
     return tree;
   }
 

@@ -1,0 +1,25 @@
+const GIB = 1024 ** 3;
+
+/** `4.0 GiB` for 4096, `512 MiB` below a GiB. */
+export function formatMiB(mib: number): string {
+  return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${Math.round(mib)} MiB`;
+}
+
+/** Bytes in GiB with one decimal, without the unit (the caller puts it once after a pair). */
+export function gib(bytes: number): string {
+  return (bytes / GIB).toFixed(1);
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `2 CPUs`, `0.5 CPUs`, `1 CPU`. */
+export function formatCpus(cpus: number): string {
+  return plural(Number(cpus.toFixed(2)), 'CPU');
+}
+
+/** Escapes text for a Markdown tooltip (a failure reason can hold anything). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&').replace(/\r?\n/g, '  \n');
+}

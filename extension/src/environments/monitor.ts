@@ -1,0 +1,111 @@
+import { ApiError } from '../../../backend/src/client/index.js';
+import type { Environment, EnvironmentStats } from '../../../backend/src/protocol/index.js';
+import { Poller, type PollResult } from './poller.js';
+import { chooseActive, formatStats, pendingStats, type StatsView } from './stats.js';
+
+/** The backend has no stats event yet: figures are polled this often while they are shown. */
+export const STATS_INTERVAL_MS = 3_000;
+
+export interface MonitorDeps {
+  /** The environments now (the model's items). */
+  environments(): readonly Environment[];
+  onDidChangeEnvironments(fn: () => void): () => void;
+  /** Undefined while no backend is connected. */
+  fetchStats(id: string): Promise<EnvironmentStats>;
+  /** The environment the user chose to watch (the workspace's memory). */
+  remembered: { get(): string | undefined; set(id: string): void };
+  intervalMs?: number;
+}
+
+/** What the status-bar item shows; `hidden` while nothing runs. */
+export type MonitorView = { hidden: true } | ({ hidden: false; envId: string } & StatsView);
+
+/**
+ * The resource monitor: watches the active environment (the chosen one while it runs, else the
+ * first running one) and polls its figures only while the window is focused and something runs.
+ */
+export class ResourceMonitor {
+  private active: Environment | undefined;
+  private focused: boolean;
+  private latest: PollResult<EnvironmentStats> | undefined;
+  private readonly poller: Poller<EnvironmentStats>;
+  private readonly listeners = new Set<(view: MonitorView) => void>();
+  private readonly offEnvs: () => void;
+
+  constructor(
+    private readonly deps: MonitorDeps,
+    focused: boolean,
+  ) {
+    this.focused = focused;
+    this.poller = new Poller(
+      () => deps.fetchStats(this.active!.id),
+      (result) => {
+        this.latest = result;
+        this.fire();
+      },
+      deps.intervalMs ?? STATS_INTERVAL_MS,
+    );
+    this.offEnvs = deps.onDidChangeEnvironments(() => this.update());
+    this.update();
+  }
+
+  get view(): MonitorView {
+    const env = this.active;
+    if (!env) return { hidden: true };
+    const latest = this.latest;
+    let shown: StatsView;
+    if (!latest) shown = pendingStats(env.name);
+    else if (latest.ok) shown = formatStats(env.name, latest.value);
+    else shown = pendingStats(env.name, latest.error instanceof ApiError ? latest.error.describe() : String(latest.error));
+    return { hidden: false, envId: env.id, ...shown };
+  }
+
+  /** The running environments, to choose from. */
+  get running(): Environment[] {
+    return this.deps.environments().filter((e) => e.state === 'running');
+  }
+
+  get polling(): boolean {
+    return this.poller.running;
+  }
+
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+    this.update();
+  }
+
+  /** The user chose `id` to watch: remembered, and watched whenever it runs. */
+  select(id: string): void {
+    this.deps.remembered.set(id);
+    this.update();
+  }
+
+  onDidChange(fn: (view: MonitorView) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  dispose(): void {
+    this.offEnvs();
+    this.poller.dispose();
+    this.listeners.clear();
+  }
+
+  private update(): void {
+    const next = chooseActive(this.running, this.deps.remembered.get());
+    const switched = next?.id !== this.active?.id;
+    this.active = next;
+    if (switched) {
+      this.latest = undefined;
+      this.poller.stop();
+    }
+    if (next && this.focused) this.poller.start();
+    else this.poller.stop();
+    this.fire();
+  }
+
+  private fire(): void {
+    const view = this.view;
+    this.listeners.forEach((fn) => fn(view));
+  }
+}
