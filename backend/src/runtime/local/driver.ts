@@ -172,12 +172,12 @@ export class LocalDriver implements RuntimeDriver {
       cgroup,
       env,
     };
-    // placed before it can start anything: its kernels and their children follow it into the cgroup
-    if (cgroup) this.cgroups!.add(cgroup, pid);
     const previous = this.state(target.envId);
     writeState(layout.state, { version: 1, envId: target.envId, ownerId: target.ownerId, imageRef: target.imageRef, run, lastExit: previous?.lastExit ?? null });
     const origin = `http://127.0.0.1:${port}`;
     try {
+      // moved in before it can start anything: its kernels and their children follow it into the cgroup
+      if (cgroup) this.cgroups!.add(cgroup, pid);
       await waitForJupyter(async () => origin, target.jupyterBaseUrl, target.jupyterToken, {
         signal,
         timeoutMs: this.options.startTimeoutMs ?? 120_000,
