@@ -54,7 +54,8 @@ function tunnel(forward: PortForward, namespace: string, pod: string, targetPort
   // The error channel carries text such as "error forwarding port 8888 to pod …": end the connection with it.
   const errors = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      socket.destroy(new Error(chunk.toString('utf8')));
+      // The first frame of the channel is the port number alone, which reaches here empty.
+      if (chunk.length > 0) socket.destroy(new Error(chunk.toString('utf8')));
       callback();
     },
   });
