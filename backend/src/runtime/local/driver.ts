@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { constants, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
@@ -10,6 +9,7 @@ import { probeJupyter, waitForJupyter } from '../jupyter-probe.js';
 import { Cgroups, probeHostCgroups, realCgroupFs, type CgroupFs, type CgroupProbe } from './cgroups.js';
 import { countGpus, GPU_QUERY, parseGpuQuery, runNvidiaSmi, type NvidiaSmi } from './gpus.js';
 import { envLayout, isEnvId, type EnvLayout } from './layout.js';
+import { freePort, PortTaken, portWasTaken } from './ports.js';
 import { appendSystemLine, followFile, parseLogLine, rotateIfLarge, tailLines } from './logs.js';
 import { EnvProcesses } from './members.js';
 import { execCapped, isAlive, processStartOf, runTool, type ToolRunner } from './process.js';
@@ -38,20 +38,6 @@ const MIB = 1024 * 1024;
 const OUTPUT_CAP = MIB;
 const LOG_ROTATE_BYTES = 10 * MIB;
 const PORT_ATTEMPTS = 3;
-
-class PortTaken extends Error {}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Environments as processes on this machine: per environment a directory `<root>/<envId>/` with a
@@ -128,6 +114,9 @@ export class LocalDriver implements RuntimeDriver {
   async start(target: RuntimeTarget, signal: AbortSignal): Promise<JupyterEndpoint> {
     const layout = this.layout(target.envId);
     await this.stop(target.envId);
+    const { gpus } = target.resources;
+    // nothing hands GPUs out to local processes, but a request the host cannot meet at all is refused
+    if (gpus > 0 && (await this.capacity()).gpus < gpus) throw new DriverError(`this host has fewer than ${gpus} NVIDIA GPUs (nvidia-smi -L)`, 'user');
     const venv = readVenvMarker(layout);
     if (!venv || !existsSync(layout.python)) throw new DriverError(`environment ${target.envId} has no virtual environment yet (ensureImage makes it)`);
     if (venv.imageRef !== target.imageRef) throw new DriverError(`environment ${target.envId} has ${venv.imageRef}, not ${target.imageRef} (ensureImage makes it)`);
@@ -186,7 +175,7 @@ export class LocalDriver implements RuntimeDriver {
     } catch (err) {
       const tail = tailLines(layout.log, 20);
       await this.stop(target.envId);
-      if (tail.some((l) => /address already in use|Errno 98|EADDRINUSE/i.test(l))) throw new PortTaken(`port ${port} was taken while Jupyter started`);
+      if (portWasTaken(tail, port)) throw new PortTaken(`port ${port} was taken while Jupyter started`);
       throw new DriverError(`${(err as Error).message}; last log lines:\n${tail.join('\n')}`, 'engine', { cause: err });
     }
     appendSystemLine(layout.log, `Jupyter answers at ${origin}${target.jupyterBaseUrl} (pid ${pid})`);
