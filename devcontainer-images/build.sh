@@ -89,16 +89,19 @@ for n in "${REQUESTED[@]}"; do visit "$n"; done
 
 is_requested() { local n; for n in "${REQUESTED[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
 
-# what to do with each image: build, keep (tag exists) or skip (needs a registry)
-PLAN=() NEED_BASE=0
+# what to do with each image: build, keep (tag exists) or skip (needs a registry);
+# an image whose dependency gets rebuilt is rebuilt too, or it would stay on the old layers
+PLAN=() NEED_BASE=0 REBUILT=" "
 for n in "${ORDER[@]}"; do
+  dep=$(field "$n" dependsOn)
   if [ "$(field "$n" offline)" != true ] && [ "$ALLOW_ONLINE" = 0 ]; then
     PLAN+=(skip)
-  elif exists "$(tag_of "$n")" && ! { [ "$FORCE" = 1 ] && is_requested "$n"; }; then
+  elif exists "$(tag_of "$n")" && ! { [ "$FORCE" = 1 ] && is_requested "$n"; } && [[ "$REBUILT" != *" $dep "* ]]; then
     PLAN+=(keep)
   else
     PLAN+=(build)
-    if [ "$(field "$n" offline)" = true ] && [ -z "$(field "$n" dependsOn)" ]; then NEED_BASE=1; fi
+    REBUILT+="$n "
+    if [ "$(field "$n" offline)" = true ] && [ -z "$dep" ]; then NEED_BASE=1; fi
   fi
 done
 

@@ -124,6 +124,8 @@ describe.skipIf(reason !== undefined)(`environment images: build.sh and the buil
       child.on('error', reject);
       child.on('close', (code) => (code === 0 ? resolveBuild(out) : reject(new Error(`build.sh exited ${code}:\n${out.slice(-4000)}`))));
     });
+    // build.sh's own summary (steps, times, sizes) in the test log; docker's output is in .mlwb/logs/images/
+    console.log(output.split('\n').filter((l) => l.startsWith('[mlwb-') || l.startsWith('  ')).join('\n'));
     const image = (await loadCatalog(IMAGES_DIR)).get('python-cpu')!;
     tag = image.tag;
     packages = image.packages;
