@@ -1,6 +1,4 @@
 import { CoreV1Api, KubeConfig, Log, Metrics, type V1Pod, type V1Secret } from '@kubernetes/client-node';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Writable } from 'node:stream';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
 import {
   DriverError,
@@ -16,11 +14,12 @@ import {
 import { clusterCapacity, podStats, type PodUsage } from './capacity.js';
 import { isConflict, isNotFound, toDriverError } from './errors.js';
 import { execInPod } from './exec.js';
-import { LineSplitter, parseLogLine, parseLogText } from './logs.js';
+import { logLineSink, parseLogText } from './logs.js';
 import { environmentManifests, jupyterApiPath, type EnvironmentManifests, type KubernetesManifestConfig } from './manifests.js';
 import { ANNOTATION_SPEC_HASH, CONTAINER_NAME, JUPYTER_PORT, TOKEN_KEY, envSelector, managedSelector } from './names.js';
 import { PodPortForward } from './portforward.js';
 import { podOwnedInstance, podReadiness, podRuntimeStatus } from './status.js';
+import { pollUntil, waitForJupyter } from './wait.js';
 
 export interface KubernetesDriverOptions extends KubernetesManifestConfig {
   /** The cluster to use; by default KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
@@ -33,7 +32,6 @@ export interface KubernetesDriverOptions extends KubernetesManifestConfig {
 
 const DEFAULT_START_TIMEOUT_MS = 5 * 60_000;
 const STOP_TIMEOUT_MS = 60_000;
-const JUPYTER_ANSWER_TIMEOUT_MS = 30_000;
 
 /**
  * Environments as Kubernetes pods. The manifests come from pure functions (manifests.ts); this
@@ -153,17 +151,7 @@ export class KubernetesDriver implements RuntimeDriver {
   async followLogs(envId: string, onLine: (line: LogLine) => void): Promise<() => void> {
     const pod = await this.podOf(envId);
     if (!pod) return () => undefined;
-    const splitter = new LineSplitter((raw) => onLine(parseLogLine(raw)));
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        splitter.push(chunk.toString('utf8'));
-        callback();
-      },
-      final(callback) {
-        splitter.end();
-        callback();
-      },
-    });
+    const sink = logLineSink(onLine);
     const since = new Date().toISOString();
     const controller = await this.call('following the logs', () =>
       new Log(this.kubeConfig).log(pod.metadata!.namespace!, pod.metadata!.name!, CONTAINER_NAME, sink, { follow: true, timestamps: true, sinceTime: since }),
@@ -250,33 +238,29 @@ export class KubernetesDriver implements RuntimeDriver {
   }
 
   private async waitReady(namespace: string, name: string, signal: AbortSignal): Promise<void> {
-    const deadline = Date.now() + this.startTimeoutMs;
-    let reason = 'Pending';
-    while (Date.now() < deadline) {
-      signal.throwIfAborted();
-      const pod = await this.call('reading the pod', () => this.core.readNamespacedPod({ name, namespace }));
-      const readiness = podReadiness(pod);
-      if (readiness.state === 'ready') return;
+    const check = async (): Promise<true | string> => {
+      const readiness = podReadiness(await this.call('reading the pod', () => this.core.readNamespacedPod({ name, namespace })));
       if (readiness.state === 'failed') throw new DriverError(`The environment did not start: ${readiness.reason}`, readiness.blame);
-      reason = readiness.reason;
-      await sleep(this.pollIntervalMs, undefined, { signal });
-    }
-    throw new DriverError(`The environment's pod was not ready after ${Math.round(this.startTimeoutMs / 1000)} s: ${reason}`, 'engine');
+      return readiness.state === 'ready' ? true : readiness.reason;
+    };
+    await pollUntil(check, { timeoutMs: this.startTimeoutMs, intervalMs: this.pollIntervalMs, signal }, (last) => {
+      return new DriverError(`The environment's pod was not ready after ${Math.round(this.startTimeoutMs / 1000)} s: ${last}`, 'engine');
+    });
   }
 
   private async waitGone(namespace: string, name: string, signal?: AbortSignal): Promise<void> {
-    const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      signal?.throwIfAborted();
+    const check = async (): Promise<true | string> => {
       try {
         await this.core.readNamespacedPod({ name, namespace });
+        return 'still there';
       } catch (error) {
-        if (isNotFound(error)) return;
+        if (isNotFound(error)) return true;
         throw toDriverError(error, 'reading the pod');
       }
-      await sleep(this.pollIntervalMs, undefined, signal ? { signal } : {});
-    }
-    throw new DriverError(`The pod ${namespace}/${name} was still there ${STOP_TIMEOUT_MS / 1000} s after it was deleted`, 'engine');
+    };
+    await pollUntil(check, { timeoutMs: STOP_TIMEOUT_MS, intervalMs: this.pollIntervalMs, ...(signal ? { signal } : {}) }, () => {
+      return new DriverError(`The pod ${namespace}/${name} was still there ${STOP_TIMEOUT_MS / 1000} s after it was deleted`, 'engine');
+    });
   }
 
   private async deletePod(namespace: string, name: string): Promise<void> {
@@ -339,24 +323,4 @@ function ref(object: { metadata?: { name?: string; namespace?: string } }): { na
 function secretToken(secret: V1Secret | undefined): string | undefined {
   const data = secret?.data?.[TOKEN_KEY];
   return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
-}
-
-/** Ready means the probe passed in the cluster; this checks the whole path, port-forward and token included. */
-async function waitForJupyter(url: string, token: string, signal: AbortSignal, intervalMs: number): Promise<void> {
-  const deadline = Date.now() + JUPYTER_ANSWER_TIMEOUT_MS;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    signal.throwIfAborted();
-    try {
-      const res = await fetch(url, { headers: { authorization: `token ${token}` }, signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]) });
-      await res.body?.cancel();
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      signal.throwIfAborted();
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(intervalMs, undefined, { signal });
-  }
-  throw new DriverError(`Jupyter did not answer through the port-forward (${url}): ${last}`, 'engine');
 }

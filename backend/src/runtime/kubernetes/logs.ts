@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { LogLine } from '../driver.js';
 
 /**
@@ -38,4 +39,19 @@ export class LineSplitter {
     if (this.rest) this.onLine(this.rest);
     this.rest = '';
   }
+}
+
+/** A stream that hands each complete line written to it, parsed, to `onLine` (the last one at its end). */
+export function logLineSink(onLine: (line: LogLine) => void): Writable {
+  const splitter = new LineSplitter((raw) => onLine(parseLogLine(raw)));
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      splitter.push(chunk.toString('utf8'));
+      callback();
+    },
+    final(callback) {
+      splitter.end();
+      callback();
+    },
+  });
 }
