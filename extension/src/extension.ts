@@ -3,8 +3,10 @@ import type { Connection } from './backend/connection.js';
 import { ConnectionController } from './backend/controller.js';
 import { findOnPath } from './backend/nodeRuntime.js';
 import { BACKEND_SETTINGS, EMBEDDED_TOKEN_SECRET, TOKEN_SECRET } from './names.js';
+import type { EnvironmentsModel } from './environments/model.js';
 import { registerCommands } from './vscode/commands.js';
 import { trackConnectionContext } from './vscode/contextKey.js';
+import { registerEnvironments } from './vscode/environments/index.js';
 import { showFailures } from './vscode/failureToast.js';
 import { createOutput } from './vscode/output.js';
 import { backendSettings } from './vscode/settings.js';
@@ -17,6 +19,7 @@ export interface MlwbApi {
   connection: Connection;
   output: vscode.LogOutputChannel;
   views: ViewLists;
+  environments: EnvironmentsModel;
 }
 
 /** Settings UIs write on every keystroke; wait for a pause before reconnecting. */
@@ -58,10 +61,12 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
     }),
   );
   const views = registerViews(subscriptions);
+  const environments = registerEnvironments({ controller, channel, list: views['mlwb.environments'], workspaceState: context.workspaceState });
+  subscriptions.push(...environments.disposables);
 
   logger.log({ level: 'info', message: `activated in ${vscode.env.appName} ${vscode.version} (${process.platform}, Node ${process.versions.node})` });
   void controller.connect();
-  return { controller, connection, output: channel, views };
+  return { controller, connection, output: channel, views, environments: environments.model };
 }
 
 /**

@@ -5,6 +5,16 @@ export const COMMANDS = {
   setBackendUrl: 'mlwb.setBackendUrl',
   setToken: 'mlwb.setToken',
   showLog: 'mlwb.showLog',
+  createEnvironment: 'mlwb.environment.create',
+  refreshEnvironments: 'mlwb.environment.refresh',
+  startEnvironment: 'mlwb.environment.start',
+  stopEnvironment: 'mlwb.environment.stop',
+  restartEnvironment: 'mlwb.environment.restart',
+  deleteEnvironment: 'mlwb.environment.delete',
+  showEnvironmentLogs: 'mlwb.environment.showLogs',
+  openEnvironmentTerminal: 'mlwb.environment.openTerminal',
+  copyJupyterUrl: 'mlwb.environment.copyJupyterUrl',
+  selectActiveEnvironment: 'mlwb.environment.selectActive',
 } as const;
 
 /** Context key holding the connection status, for `when` clauses (views' welcome text). */
@@ -18,3 +28,6 @@ export const EMBEDDED_TOKEN_SECRET = 'mlwb.embedded.token';
 
 /** The settings section of the backend connection. */
 export const BACKEND_SETTINGS = 'mlwb.backend';
+
+/** workspaceState key of the environment the status-bar resource monitor watches. */
+export const ACTIVE_ENVIRONMENT_KEY = 'mlwb.activeEnvironment';

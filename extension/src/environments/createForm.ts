@@ -159,8 +159,11 @@ export interface CreateForm {
   pip: string[];
 }
 
-/** The request body, checked with the protocol's schema before it leaves (a mistake here is ours, not the user's). */
-export function createBody(form: CreateForm): CreateEnvironmentBody {
+/**
+ * The request body, checked with the protocol's schema before it leaves (a mistake here is ours,
+ * not the user's). `start: false` lets the caller follow the log before the build begins.
+ */
+export function createBody(form: CreateForm, start = true): CreateEnvironmentBody {
   const body: CreateEnvironmentBody = {
     name: form.name,
     image: form.image,
@@ -168,7 +171,7 @@ export function createBody(form: CreateForm): CreateEnvironmentBody {
     cpus: form.cpus,
     memoryMiB: form.memoryMiB,
     gpus: form.gpus,
-    start: true,
+    start,
   };
   CreateEnvironmentBody.parse(body);
   return body;

@@ -1,3 +1,5 @@
+import { ApiError } from '../../../backend/src/client/index.js';
+
 const GIB = 1024 ** 3;
 
 /** `4.0 GiB` for 4096, `512 MiB` below a GiB. */
@@ -22,4 +24,10 @@ export function formatCpus(cpus: number): string {
 /** Escapes text for a Markdown tooltip (a failure reason can hold anything). */
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&').replace(/\r?\n/g, '  \n');
+}
+
+/** One line for a toast or a terminal: an API error with the fields at fault, else the message. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return error.describe();
+  return error instanceof Error ? error.message : String(error);
 }

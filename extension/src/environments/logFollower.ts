@@ -1,7 +1,7 @@
-import { ApiError } from '../../../backend/src/client/index.js';
 import type { LogLines } from '../../../backend/src/protocol/index.js';
 import type { BackendLink, LinkedBackend } from '../backend/link.js';
 import { logsTopic } from './events.js';
+import { errorText } from './format.js';
 
 export type LogLine = Pick<LogLines['lines'][number], 'stream' | 'line'>;
 
@@ -21,8 +21,6 @@ export function mergeTail(tail: readonly string[], live: readonly string[]): str
   }
   return [...live];
 }
-
-const describe = (error: unknown): string => (error instanceof ApiError ? error.describe() : String(error));
 
 /**
  * Writes an environment's log to a sink: the last `tail` lines, then every `logs:<id>` line as it
@@ -59,7 +57,7 @@ export class LogFollower {
       const { lines } = await api.call('environmentLogs', { params: { id: this.envId }, query: { tail: this.tail } });
       tail = lines.map(formatLogLine);
     } catch (error) {
-      tail = [`[mlwb] no log to show yet (${describe(error)})`];
+      tail = [`[mlwb] no log to show yet (${errorText(error)})`];
     }
     if (this.disposed) return;
     const live = mergeTail(tail, this.buffered ?? []);

@@ -1,6 +1,6 @@
-import { ApiError } from '../../../backend/src/client/index.js';
 import type { Environment } from '../../../backend/src/protocol/index.js';
 import type { BackendLink, LinkedBackend } from '../backend/link.js';
+import { errorText } from './format.js';
 import { applyChange, environmentChange, type EnvironmentChange } from './events.js';
 
 export type ModelStatus =
@@ -70,7 +70,7 @@ export class EnvironmentsModel {
     } catch (error) {
       if (generation !== this.generation) return;
       this.pending = undefined;
-      this.setStatus({ status: 'failed', message: error instanceof ApiError ? error.describe() : String(error) });
+      this.setStatus({ status: 'failed', message: errorText(error) });
     }
   }
 

@@ -1,5 +1,5 @@
-import { ApiError } from '../../../backend/src/client/index.js';
 import type { Environment, EnvironmentStats } from '../../../backend/src/protocol/index.js';
+import { errorText } from './format.js';
 import { Poller, type PollResult } from './poller.js';
 import { chooseActive, formatStats, pendingStats, type StatsView } from './stats.js';
 
@@ -56,7 +56,7 @@ export class ResourceMonitor {
     let shown: StatsView;
     if (!latest) shown = pendingStats(env.name);
     else if (latest.ok) shown = formatStats(env.name, latest.value);
-    else shown = pendingStats(env.name, latest.error instanceof ApiError ? latest.error.describe() : String(latest.error));
+    else shown = pendingStats(env.name, errorText(latest.error));
     return { hidden: false, envId: env.id, ...shown };
   }
 

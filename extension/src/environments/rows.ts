@@ -1,4 +1,4 @@
-import type { Environment, EnvironmentState } from '../../../backend/src/protocol/index.js';
+import { EnvironmentState, type Environment } from '../../../backend/src/protocol/index.js';
 import type { ResourceItem } from '../views/resourceList.js';
 import { escapeMarkdown, formatCpus, formatMiB, plural } from './format.js';
 import type { ModelStatus } from './model.js';
@@ -34,6 +34,20 @@ export function stateLook(env: Pick<Environment, 'state' | 'queuePosition'>): St
       return { icon: 'sync~spin', words: WORDS[env.state] };
   }
 }
+
+/**
+ * The states each environment command applies to: the Command Palette offers only those, and
+ * package.json's item menus say the same with `viewItem` (a unit test keeps them in step).
+ */
+export const ACTION_STATES = {
+  start: ['stopped', 'failed'],
+  stop: ['queued', 'building', 'starting', 'running'],
+  restart: ['running', 'failed'],
+  openTerminal: ['running'],
+  copyJupyterUrl: ['running'],
+  showLogs: EnvironmentState.options,
+  delete: EnvironmentState.options,
+} as const satisfies Record<string, readonly EnvironmentState[]>;
 
 /** The context value of an environment row, for `viewItem` in menus' `when` clauses. */
 export const contextValue = (state: EnvironmentState): string => `environment.${state}`;

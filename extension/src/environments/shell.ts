@@ -22,8 +22,6 @@ const RED = '\x1b[31m';
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 const PROMPT = '\x1b[1m$\x1b[0m ';
-/** Arrow keys and other CSI sequences: line mode has no cursor movement or history. */
-const ESCAPE_SEQUENCE = new RegExp('\\u001b\\[[0-9;]*[A-Za-z]', 'g');
 
 /** Terminal text: every line end a CRLF (a pseudo-terminal does not translate `\n`). */
 export const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
@@ -50,7 +48,7 @@ export class LineShell {
   }
 
   input(data: string): void {
-    for (const ch of data.replace(ESCAPE_SEQUENCE, '')) this.key(ch);
+    for (const ch of withoutEscapes(data)) this.key(ch);
   }
 
   dispose(): void {
@@ -128,4 +126,16 @@ export class LineShell {
 /** Output that does not end with a line break gets one, so the prompt starts a line of its own. */
 function endLine(text: string): string {
   return text && !text.endsWith('\n') ? `${text}\n` : text;
+}
+
+/** Drops arrow keys and other escape sequences (ESC [ … letter): line mode has no cursor movement or history. */
+function withoutEscapes(data: string): string {
+  let out = '';
+  let inEscape = false;
+  for (const ch of data) {
+    if (ch === '\x1b') inEscape = true;
+    else if (!inEscape) out += ch;
+    else if (/[A-Za-z~]/.test(ch)) inEscape = false;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ApiError } from '../../../backend/src/client/index.js';
 import type { ConnectionController } from '../backend/controller.js';
 import { checkBackendUrl } from '../backend/settings.js';
 import { COMMANDS, TOKEN_SECRET } from '../names.js';
@@ -12,12 +13,12 @@ export interface CommandDeps {
 }
 
 /** Registers a command whose errors end here: logged, and shown once with a way to the log. */
-function register(channel: vscode.LogOutputChannel, id: string, run: () => unknown): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async () => {
+export function register(channel: vscode.LogOutputChannel, id: string, run: (...args: unknown[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
-      await run();
+      await run(...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = error instanceof ApiError ? error.describe() : error instanceof Error ? error.message : String(error);
       channel.error(`${id} failed: ${message}`);
       const choice = await vscode.window.showErrorMessage(`ML Workbench: ${message}`, 'Show Log');
       if (choice) channel.show();

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Driver } from '../../../backend/src/protocol/index.js';
 import type { BackendSettings } from '../../../extension/src/backend/settings.js';
 import { BACKEND_SETTINGS, COMMANDS, CONNECTION_CONTEXT_KEY } from '../../../extension/src/names.js';
+import { EnvironmentState } from '../../../backend/src/protocol/index.js';
+import { ACTION_STATES, contextValue } from '../../../extension/src/environments/rows.js';
 import { VIEW_IDS } from '../../../extension/src/views/viewIds.js';
 
 // The manifest and the code name the same things; these checks keep them from drifting apart.
@@ -15,6 +17,7 @@ interface Manifest {
     views: Record<string, { id: string }[]>;
     viewsWelcome: { view: string; contents: string; when: string }[];
     commands: { command: string; title: string; category: string }[];
+    menus: Record<string, { command: string; when: string; group?: string }[]>;
     configuration: { properties: Record<string, { scope?: string; enum?: string[]; default?: unknown }> };
   };
 }
@@ -34,6 +37,27 @@ describe('package.json contributions', () => {
   it('contributes exactly the commands the code registers, in the ML Workbench category', () => {
     expect(contributes.commands.map((c) => c.command).sort()).toEqual(Object.values(COMMANDS).sort());
     for (const c of contributes.commands) expect(c.category).toBe('ML Workbench');
+  });
+
+  it('puts only contributed commands in menus, and offers each environment command on the rows of the states it applies to', () => {
+    const commands = new Set(contributes.commands.map((c) => c.command));
+    for (const entries of Object.values(contributes.menus)) for (const entry of entries) expect(commands).toContain(entry.command);
+    const rowMenu = contributes.menus['view/item/context'] ?? [];
+    for (const [action, states] of Object.entries(ACTION_STATES)) {
+      const entries = rowMenu.filter((m) => m.command === `mlwb.environment.${action}`);
+      expect(entries.length, action).toBeGreaterThan(0);
+      for (const entry of entries) {
+        const [, pattern] = /viewItem =~ \/(.+)\/$/.exec(entry.when) ?? [];
+        const matched = EnvironmentState.options.filter((state) => new RegExp(pattern!).test(contextValue(state)));
+        expect(matched, `${action} (${entry.group})`).toEqual(EnvironmentState.options.filter((s) => (states as readonly string[]).includes(s)));
+      }
+    }
+  });
+
+  it('offers Create Environment in the empty Environments view once connected', () => {
+    const welcome = contributes.viewsWelcome.find((w) => w.view === 'mlwb.environments' && w.when === `${CONNECTION_CONTEXT_KEY} == 'connected'`);
+    expect(welcome?.contents).toMatch(/^No environments yet\./);
+    expect(welcome?.contents).toContain(`[Create Environment](command:${COMMANDS.createEnvironment})`);
   });
 
   it('gives every view a welcome text for each connection state, whose links are contributed commands', () => {

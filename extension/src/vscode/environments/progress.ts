@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import type { Environment } from '../../../../backend/src/protocol/index.js';
+import { liveLogLines } from '../../environments/logFollower.js';
+import { StartupError, StartupTracker, type StartupSource } from '../../environments/progress.js';
+import { COMMANDS } from '../../names.js';
+import { connected, type EnvironmentUi } from './context.js';
+
+function startupSource({ model, link }: EnvironmentUi): StartupSource {
+  return {
+    watch: (id, fn) => model.onDidChange(() => fn(model.get(id), model.status.status === 'ready')),
+    logs: (id, fn) => liveLogLines(link, id, (line) => fn(line.line)),
+  };
+}
+
+/**
+ * A cancellable notification that follows an environment from a start request until it runs
+ * (cancel stops it); a failure ends in an error toast with the environment's log one click away.
+ * The log channel opens in the background at once, so it holds the build output when it fails.
+ */
+export async function followStartup(ui: EnvironmentUi, env: Environment, verb: string): Promise<void> {
+  ui.model.upsert(env);
+  ui.logs.show(env, false);
+  let cancelled = false;
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `${verb} ${env.name}`, cancellable: true },
+    async (progress, token) => {
+      const tracker = new StartupTracker(startupSource(ui), env, (message) => progress.report({ message }));
+      const onCancel = token.onCancellationRequested(() => {
+        cancelled = true;
+        tracker.dispose();
+        void connected(ui.link)
+          .api.call('stopEnvironment', { params: { id: env.id } })
+          .catch((error: unknown) => ui.channel.warn(`stopping ${env.name} after a cancel failed: ${String(error)}`));
+      });
+      try {
+        return await tracker.done;
+      } catch (error) {
+        return error;
+      } finally {
+        onCancel.dispose();
+      }
+    },
+  );
+  if (cancelled) {
+    void vscode.window.showInformationMessage(`ML Workbench: stopping ${env.name}.`);
+  } else if (outcome instanceof StartupError) {
+    await failed(ui, env, outcome);
+  } else if (outcome instanceof Error) {
+    throw outcome;
+  } else {
+    const choice = await vscode.window.showInformationMessage(`ML Workbench: ${env.name} is running.`, 'Open Terminal', 'Copy Jupyter URL');
+    if (choice === 'Open Terminal') await vscode.commands.executeCommand(COMMANDS.openEnvironmentTerminal, env.id);
+    if (choice === 'Copy Jupyter URL') await vscode.commands.executeCommand(COMMANDS.copyJupyterUrl, env.id);
+  }
+}
+
+async function failed(ui: EnvironmentUi, env: Environment, error: StartupError): Promise<void> {
+  ui.channel.error(error.message);
+  if (error.outcome === 'deleted') return void vscode.window.showWarningMessage(`ML Workbench: ${error.message}.`);
+  const choice = await vscode.window.showErrorMessage(`ML Workbench: ${error.message}`, 'Show Log');
+  if (choice) ui.logs.show(ui.model.get(env.id) ?? env);
+}
