@@ -13,7 +13,8 @@ is_root() { [ "$(id -u)" = 0 ]; }
 
 # 1. apt packages: chromium + fonts (e2e), ripgrep + libkrb5-dev + pkg-config (code-server's
 #    build and search), docker.io (Docker driver), debootstrap (the offline base image).
-PKGS=(chromium fonts-liberation ripgrep libkrb5-dev pkg-config docker.io debootstrap)
+PKGS=(chromium fonts-liberation ripgrep libkrb5-dev pkg-config docker.io debootstrap
+      python3-venv python3-jupyter-server python3-ipykernel python3-numpy python3-pandas python3-sklearn)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
@@ -58,11 +59,12 @@ else
   say "SKIP code-server install: needs g++ and libkrb5-dev (gssapi headers)"
 fi
 
-# 4. Build the environment images (devcontainer-images/build.sh), once that script exists.
-if [ -f devcontainer-images/build.sh ]; then
+# 4. The environment images (a debootstrap base, then the catalog; minutes on a fresh machine,
+#    seconds once built). The base needs root and debootstrap; every image needs the engine.
+if docker_ok && is_root && command -v debootstrap >/dev/null; then
   say "building the environment images (devcontainer-images/build.sh)"
   bash devcontainer-images/build.sh
 else
-  say "no devcontainer-images/build.sh yet: no environment images to build"
+  say "SKIP environment images: needs root, debootstrap and a Docker engine (the Docker suites skip without them)"
 fi
 say "done in ${SECONDS} s"

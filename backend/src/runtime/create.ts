@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { ConcreteDriver } from './detect.js';
 import type { RuntimeDriver } from './driver.js';
 
@@ -5,6 +6,9 @@ export interface DriverOptions {
   dataDir: string;
   /** GPUs the Docker engine can hand out (the engine API cannot tell). */
   gpus: number;
+  log?: (message: string) => void;
+  /** JSON file of node selectors, tolerations and storage for the Kubernetes driver. */
+  kubernetesConfig?: string;
 }
 
 /** The driver for a resolved kind; each implementation is loaded only when chosen. */
@@ -13,6 +17,17 @@ export async function createDriver(kind: ConcreteDriver, options: DriverOptions)
     case 'docker': {
       const [{ default: Docker }, { DockerDriver }] = await Promise.all([import('dockerode'), import('./docker/driver.js')]);
       return new DockerDriver(new Docker(), options.gpus);
+    }
+    case 'local': {
+      const { LocalDriver } = await import('./local/driver.js');
+      const driver = new LocalDriver(join(options.dataDir, 'local-envs'));
+      options.log?.(`local driver: ${driver.limitsEnforced ? 'CPU/memory limits enforced' : 'CPU/memory limits recorded, NOT enforced'} (${driver.limitsReason})`);
+      return driver;
+    }
+    case 'kubernetes': {
+      const { KubernetesDriver } = await import('./kubernetes/driver.js');
+      const { readKubernetesConfig } = await import('./kubernetes-config.js');
+      return new KubernetesDriver(options.kubernetesConfig ? readKubernetesConfig(options.kubernetesConfig) : {});
     }
     default:
       return undefined;

@@ -95,4 +95,6 @@ export interface RuntimeDriver {
   exec(envId: string, command: string[], timeoutMs: number): Promise<ExecResult>;
   stats(envId: string): Promise<EnvironmentStats>;
   list(): Promise<OwnedInstance[]>;
+  /** Releases what the driver holds open (port-forwards); environments keep running. */
+  close?(): Promise<void> | void;
 }

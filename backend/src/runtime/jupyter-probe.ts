@@ -1,14 +1,15 @@
 import { request } from 'node:http';
 
 /**
- * One readiness probe: GET `<base>api` with the token. node:http with its own timeout, because
+ * One readiness probe: GET `<base>api/status` with the token (plain `<base>api` answers without
+ * one in jupyter_server 1.23, so it would not prove the token is right). node:http with its own timeout, because
  * Node 20's fetch can hang for good when a port proxy resets the connection while Jupyter starts
  * (see the offline-images recipe, pitfall 9); a TCP connect is not enough either, as docker-proxy
  * accepts connections before the server listens.
  */
 export function probeJupyter(origin: string, baseUrl: string, token: string, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(new URL(`${baseUrl}api`, origin), { headers: { authorization: `token ${token}` }, timeout: timeoutMs }, (res) => {
+    const req = request(new URL(`${baseUrl}api/status`, origin), { headers: { authorization: `token ${token}` }, timeout: timeoutMs }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

@@ -25,6 +25,8 @@ export const ServerConfig = z.object({
     .default({}),
   /** The image catalog folder; found next to the bundle when unset. */
   imagesDir: z.string().optional(),
+  /** JSON file with the Kubernetes driver's node selectors, tolerations and storage settings. */
+  kubernetesConfig: z.string().optional(),
   /** How often idle environments are looked for. */
   idleCheckSeconds: z.number().int().min(1).default(60),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -18,7 +18,7 @@ export interface Environments {
   close(): void;
 }
 
-type Config = { dataDir: string; capacity: { cpus?: number; memoryMiB?: number; gpus?: number }; imagesDir?: string; idleCheckSeconds: number } & Pick<ServerConfig, 'dataDir'>;
+type Config = Pick<ServerConfig, 'dataDir' | 'imagesDir' | 'kubernetesConfig'> & { capacity: { cpus?: number; memoryMiB?: number; gpus?: number }; idleCheckSeconds: number };
 type Log = { info(m: string): void; warn(m: string): void; error(m: string): void };
 
 export const jupyterBasePath = (envId: string): string => `/api/v1/environments/${envId}/jupyter/`;
@@ -28,7 +28,7 @@ export const jupyterBasePath = (envId: string): string => `/api/v1/environments/
  * start (reconciliation) and begins the idle checks. Undefined when the driver is not available.
  */
 export async function startEnvironments(config: Config, kind: ConcreteDriver, store: Store, bus: EventBus, log: Log): Promise<Environments | undefined> {
-  const driver = await createDriver(kind, { dataDir: config.dataDir, gpus: config.capacity.gpus ?? 0 });
+  const driver = await createDriver(kind, { dataDir: config.dataDir, gpus: config.capacity.gpus ?? 0, kubernetesConfig: config.kubernetesConfig, log: (m) => log.info(m) });
   const imagesDir = config.imagesDir ?? findImagesDir();
   if (!driver || !imagesDir) {
     log.warn(!driver ? `the ${kind} driver is not available in this build: environments are disabled` : 'no image catalog (devcontainer-images/) found: environments are disabled');
@@ -54,6 +54,7 @@ export async function startEnvironments(config: Config, kind: ConcreteDriver, st
     close: () => {
       clearInterval(timer);
       service.close();
+      void driver.close?.();
     },
   };
 }

@@ -20,6 +20,7 @@ interface ServerFlags {
   capacityMemoryMib?: string;
   capacityGpus?: string;
   imagesDir?: string;
+  kubernetesConfig?: string;
   allowOrigin: string[];
 }
 
@@ -49,6 +50,7 @@ export function serverCommand(program: Command): void {
     .option('--capacity-memory-mib <n>', 'memory environments may use in all, MiB (default: what the driver reports)')
     .option('--capacity-gpus <n>', 'GPUs environments may use in all (Docker cannot report them; default 0)')
     .option('--images-dir <dir>', 'the image catalog (default: devcontainer-images/ next to the program)')
+    .option('--kubernetes-config <file>', 'JSON: nodeSelector, tolerations, storageClassName, workspaceSize, tmpSizeLimit, imagePullSecrets')
     .option('--allow-origin <origin>', 'a browser origin allowed to open the events socket (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .action(async (flags: ServerFlags) => {
       const driver = Driver.safeParse(flags.driver);
@@ -72,6 +74,7 @@ export function serverCommand(program: Command): void {
           ...(flags.capacityGpus ? { gpus: Number(flags.capacityGpus) } : {}),
         },
         ...(flags.imagesDir ? { imagesDir: resolve(flags.imagesDir) } : {}),
+        ...(flags.kubernetesConfig ? { kubernetesConfig: resolve(flags.kubernetesConfig) } : {}),
         logLevel: flags.logLevel as ServerConfig['logLevel'],
       }).catch((err: unknown) => {
         // A supervisor (the extension) attaches to the running backend instead of starting another.
