@@ -6,5 +6,6 @@ export * from './events.js';
 export * from './images.js';
 export * from './routes.js';
 export * from './status.js';
+export * from './supervision.js';
 export * from './tokens.js';
 export * from './users.js';

@@ -1,15 +1,10 @@
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { ServerLock } from '../protocol/index.js';
 
-/** Written into `<dataDir>/server.lock` while a backend owns the data directory. */
-export const LockInfo = z.object({
-  pid: z.number().int().positive(),
-  url: z.string().nullable(),
-  version: z.string(),
-  startedAt: z.string(),
-});
-export type LockInfo = z.infer<typeof LockInfo>;
+/** Written into `<dataDir>/server.lock` while a backend owns the data directory (the protocol's ServerLock). */
+export const LockInfo = ServerLock;
+export type LockInfo = ServerLock;
 
 export const LOCK_FILE = 'server.lock';
 
@@ -62,7 +57,11 @@ export function acquireLock(dataDir: string, version: string): { publish(url: st
   }
   let released = false;
   return {
-    publish: (url) => writeFileSync(file, JSON.stringify({ ...info, url })),
+    // written aside and renamed over the lock, so a reader never sees a half-written file
+    publish: (url) => {
+      writeFileSync(`${file}.tmp`, JSON.stringify({ ...info, url }), { mode: 0o600 });
+      renameSync(`${file}.tmp`, file);
+    },
     release: () => {
       if (released) return;
       released = true;

@@ -1,30 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { AlreadyRunningLine, ReadyLine } from '../../../backend/src/protocol/index.js';
 
-const HttpUrl = z.url({ protocol: /^https?$/ });
-
-/**
- * The one stdout line `mlwb server --ready-json` prints once it listens, e.g.
- * `{"mlwbReady":true,"url":"http://127.0.0.1:41234","version":"0.1.0"}`. Every other line is log output.
- */
-export const ReadyLine = z.object({
-  mlwbReady: z.literal(true),
-  url: HttpUrl,
-  version: z.string().min(1),
-});
-export type ReadyLine = z.infer<typeof ReadyLine>;
-
-/**
- * What `mlwb server --ready-json` prints instead, just before it exits with code 3, when another
- * backend owns the data directory; `url` is null while that one is still starting.
- */
-export const AlreadyRunningLine = z.object({
-  mlwbAlreadyRunning: z.literal(true),
-  pid: z.number().int().positive(),
-  url: HttpUrl.nullable(),
-  version: z.string(),
-  startedAt: z.string(),
-});
-export type AlreadyRunningLine = z.infer<typeof AlreadyRunningLine>;
+export { AlreadyRunningLine, ReadyLine };
 
 /** Either announcement: this server listens, or another one owns the data directory. */
 export type Announcement = ReadyLine | AlreadyRunningLine;

@@ -1,21 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import { ServerLock } from '../../../backend/src/protocol/index.js';
 
 export const SERVER_LOCK_FILE = 'server.lock';
 
-/**
- * `<dataDir>/server.lock`, which `mlwb server` holds while it owns the data directory
- * (backend/src/server/lock.ts): `url` is null until it listens, and a graceful stop removes the file.
- */
-export const ServerLock = z.object({
-  pid: z.number().int().positive(),
-  url: z.url({ protocol: /^https?$/ }).nullable(),
-  version: z.string(),
-  startedAt: z.string(),
-});
-export type ServerLock = z.infer<typeof ServerLock>;
+export { ServerLock };
 
 /** `absent`: no backend owns the directory. `unreadable`: the file is there but not (yet) what it should be. */
 export type LockRead = ServerLock | 'absent' | 'unreadable';
