@@ -21,6 +21,20 @@ export function formatCpus(cpus: number): string {
   return plural(Number(cpus.toFixed(2)), 'CPU');
 }
 
+/** The first non-empty line of `text`, cut at `max` characters (a failure reason may hold a whole build log). */
+export function firstLine(text: string, max = 200): string {
+  const line = text.split(/\r?\n/).find((l) => l.trim()) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+const ESC = String.fromCharCode(27);
+/** Color and cursor sequences (`ESC [ … m`), which Docker's build output carries. */
+const ANSI_SEQUENCE = new RegExp(`${ESC}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_SEQUENCE, '');
+}
+
 /** Escapes text for a Markdown tooltip (a failure reason can hold anything). */
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&').replace(/\r?\n/g, '  \n');

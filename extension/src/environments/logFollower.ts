@@ -1,13 +1,14 @@
 import type { LogLines } from '../../../backend/src/protocol/index.js';
 import type { BackendLink, LinkedBackend } from '../backend/link.js';
 import { logsTopic } from './events.js';
-import { errorText } from './format.js';
+import { errorText, stripAnsi } from './format.js';
 
 export type LogLine = Pick<LogLines['lines'][number], 'stream' | 'line'>;
 
 /** How a line reads in an output channel: the backend's own messages (build steps, driver) are marked. */
 export function formatLogLine({ stream, line }: LogLine): string {
-  return stream === 'system' ? `[mlwb] ${line}` : line;
+  const text = stripAnsi(line);
+  return stream === 'system' ? `[mlwb] ${text}` : text;
 }
 
 /**

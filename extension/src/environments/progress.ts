@@ -1,4 +1,8 @@
 import type { Environment } from '../../../backend/src/protocol/index.js';
+import type { BackendLink } from '../backend/link.js';
+import { firstLine, stripAnsi } from './format.js';
+import { liveLogLines } from './logFollower.js';
+import type { EnvironmentsModel } from './model.js';
 import { stateLook } from './rows.js';
 
 /** An environment that was on its way to running failed, stopped or went away. */
@@ -20,18 +24,25 @@ export interface StartupSource {
    * (the backend is reconnecting), when a missing environment tells nothing.
    */
   watch(id: string, fn: (env: Environment | undefined, known: boolean) => void): () => void;
+  /** The environment as known now: events may have moved it on before the request's answer came. */
+  current(id: string): Environment | undefined;
   logs(id: string, fn: (line: string) => void): () => void;
 }
 
-const LINE_MAX = 120;
+/** The model's view of the environment (known once it has listed) and its live log lines on the current session. */
+export function modelStartupSource(model: Pick<EnvironmentsModel, 'get' | 'status' | 'onDidChange'>, link: Pick<BackendLink, 'current' | 'onDidChange'>): StartupSource {
+  return {
+    watch: (id, fn) => model.onDidChange(() => fn(model.get(id), model.status.status === 'ready')),
+    current: (id) => model.get(id),
+    logs: (id, fn) => liveLogLines(link, id, (line) => fn(stripAnsi(line.line))),
+  };
+}
 
-/** What the progress notification says for a state, e.g. `queued (#2 in queue): waiting for 2 CPUs`. */
+/** What the progress notification says for a state, e.g. `#2 in queue: waiting for 2 CPUs`. */
 export function progressMessage(env: Environment, lastLine?: string): string {
   const words = stateLook(env).words;
   const detail = lastLine ?? env.reason ?? undefined;
-  if (!detail) return `${words}…`;
-  const short = detail.length > LINE_MAX ? `${detail.slice(0, LINE_MAX - 1)}…` : detail;
-  return `${words}: ${short}`;
+  return detail ? `${words}: ${firstLine(detail, 120)}` : `${words}…`;
 }
 
 /**
@@ -59,31 +70,31 @@ export class StartupTracker {
       const first = outcomeOf(baseline, baseline, true);
       if (first) return settle(first);
       report(progressMessage(baseline));
+      const update = (env: Environment | undefined, known: boolean): void => {
+        if (!known) return report(`${stateLook(this.current).words}… (waiting for the backend)`);
+        const outcome = env ? outcomeOf(env, baseline, false) : new StartupError(`${baseline.name} was deleted`, 'deleted', null);
+        if (outcome) return settle(outcome);
+        if (!env || !isCurrent(env, baseline)) return;
+        const moved = env.state !== this.current.state || env.queuePosition !== this.current.queuePosition;
+        this.current = env;
+        if (!moved) return;
+        this.lastLine = undefined;
+        report(progressMessage(env));
+      };
       this.offs.push(
-        source.watch(baseline.id, (env, known) => {
-          if (!known) return report(`${stateLook(this.current).words}… (waiting for the backend)`);
-          const outcome = env ? outcomeOf(env, baseline, false) : new StartupError(`${baseline.name} was deleted`, 'deleted', null);
-          if (outcome) return settle(outcome);
-          if (!env || !isCurrent(env, baseline)) return;
-          const moved = env.state !== this.current.state || env.queuePosition !== this.current.queuePosition;
-          this.current = env;
-          if (!moved) return;
-          this.lastLine = undefined;
-          report(progressMessage(env));
-        }),
+        source.watch(baseline.id, update),
         source.logs(baseline.id, (line) => {
+          if (!line.trim()) return;
           this.lastLine = line;
           report(progressMessage(this.current, line));
         }),
       );
+      // Events may have moved it on (even to running) before the answer came.
+      const now = source.current(baseline.id);
+      if (now && !this.finished) update(now, true);
       // A source that answered at once may have settled it already.
       if (this.finished) this.dispose();
     });
-  }
-
-  /** The last log line seen, for the failure message. */
-  get lastLogLine(): string | undefined {
-    return this.lastLine;
   }
 
   dispose(): void {
@@ -97,8 +108,9 @@ function outcomeOf(env: Environment, baseline: Environment, isBaseline: boolean)
   const newer = isBaseline || age > 0;
   if (env.state === 'running' && age >= 0) return env;
   if (!newer) return undefined;
-  if (env.state === 'failed') return new StartupError(`${env.name} failed${env.reason ? `: ${env.reason}` : ''}`, 'failed', env.reason);
-  if (env.state === 'stopped') return new StartupError(`${env.name} was stopped${env.reason ? `: ${env.reason}` : ''}`, 'stopped', env.reason);
+  const why = env.reason ? `: ${firstLine(env.reason)}` : '';
+  if (env.state === 'failed') return new StartupError(`${env.name} failed${why}`, 'failed', env.reason);
+  if (env.state === 'stopped') return new StartupError(`${env.name} was stopped${why}`, 'stopped', env.reason);
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { EnvironmentState, type Environment } from '../../../backend/src/protocol/index.js';
 import type { ResourceItem } from '../views/resourceList.js';
-import { escapeMarkdown, formatCpus, formatMiB, plural } from './format.js';
+import { escapeMarkdown, firstLine, formatCpus, formatMiB, plural } from './format.js';
 import type { ModelStatus } from './model.js';
 
 /** How a state looks: a codicon, an optional theme color, and words. */
@@ -92,7 +92,10 @@ export function environmentTooltip(env: Environment): string {
     ['Id', code(env.id)],
   ];
   const lines = [`**${env.name}** — ${escapeMarkdown(look.words)}`, ''];
-  if (env.reason) lines.push(`${env.state === 'failed' ? '$(error) ' : ''}${escapeMarkdown(env.reason)}`, '');
+  if (env.reason) {
+    const more = env.reason.trim().includes('\n') ? ' (the whole output is in its log)' : '';
+    lines.push(`${env.state === 'failed' ? '$(error) ' : ''}${escapeMarkdown(firstLine(env.reason))}${more}`, '');
+  }
   lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`));
   return lines.join('\n');
 }

@@ -42,6 +42,12 @@ describe('environment rows', () => {
     expect(tooltip).toContain(`| Id | \`${env.id}\` |`);
   });
 
+  it('shows only the first line of a reason that holds a whole build log', () => {
+    const tooltip = environmentTooltip(environment({ state: 'failed', reason: 'package install failed: exit 100\nStep 1/9 : FROM x\nStep 2/9' }));
+    expect(tooltip).toContain('$(error) package install failed: exit 100 (the whole output is in its log)');
+    expect(tooltip).not.toContain('Step 2/9');
+  });
+
   it('shows one row that retries when the list failed, and a loading row before the first list', () => {
     expect(environmentRows({ status: 'failed', message: 'no route' }, [], 'mlwb.environment.refresh')).toEqual([
       expect.objectContaining({ label: 'Cannot list environments', description: 'no route', command: { command: 'mlwb.environment.refresh', title: 'Refresh' } }),

@@ -53,6 +53,14 @@ describe('LogFollower', () => {
     expect(out).toEqual(['[mlwb] no log to show yet (no container yet)', '[mlwb] Step 1/2']);
   });
 
+  it('drops the color codes of Docker\'s build output', async () => {
+    const backend = linkedBackend(fakeApi({ environmentLogs: () => tailOf('\x1b[91mE: Unable to locate package x\x1b[0m') }));
+    const out: string[] = [];
+    await new LogFollower(backend, ENV, (l) => out.push(l)).start();
+    backend.events.emitLog(ENV, '\x1b[1;31mboom\x1b[0m', 'system');
+    expect(out).toEqual(['E: Unable to locate package x', '[mlwb] boom']);
+  });
+
   it('asks for the tail it was given', async () => {
     const api = fakeApi({ environmentLogs: () => tailOf() });
     await new LogFollower(linkedBackend(api), ENV, () => undefined, 42).start();

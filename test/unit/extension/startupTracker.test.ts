@@ -4,16 +4,21 @@ import { progressMessage, StartupError, StartupTracker, type StartupSource } fro
 import { environment, later } from '../../fixtures/extension/environments.js';
 
 /** A source the test drives: it sets the environment (or removes it) and sends log lines. */
-function source() {
+function source(now?: Environment) {
   const watchers = new Set<(env: Environment | undefined, known: boolean) => void>();
   const loggers = new Set<(line: string) => void>();
+  let current = now;
   const src: StartupSource = {
     watch: (_id, fn) => (watchers.add(fn), () => watchers.delete(fn)),
+    current: () => current,
     logs: (_id, fn) => (loggers.add(fn), () => loggers.delete(fn)),
   };
   return {
     src,
-    set: (env: Environment | undefined, known = true) => watchers.forEach((fn) => fn(env, known)),
+    set: (env: Environment | undefined, known = true) => {
+      current = env;
+      watchers.forEach((fn) => fn(env, known));
+    },
     log: (line: string) => loggers.forEach((fn) => fn(line)),
     listeners: () => watchers.size + loggers.size,
   };
@@ -35,6 +40,32 @@ describe('StartupTracker', () => {
     expect(s.listeners()).toBe(0);
   });
 
+  it('starts from what the model knows when events overtook the answer (even running already)', async () => {
+    const queued = environment({ name: 'box', state: 'queued', queuePosition: 1 });
+    const building = source(later(queued, 10, { state: 'building' }));
+    const messages: string[] = [];
+    const tracker = new StartupTracker(building.src, queued, (m) => messages.push(m));
+    expect(messages).toEqual(['#1 in queue…', 'building the image…']);
+    building.set(later(queued, 20, { state: 'running' }));
+    await expect(tracker.done).resolves.toMatchObject({ state: 'running' });
+
+    const ran = source(later(queued, 10, { state: 'running' }));
+    await expect(new StartupTracker(ran.src, queued, () => undefined).done).resolves.toMatchObject({ state: 'running' });
+    expect(ran.listeners()).toBe(0);
+  });
+
+  it('names only the first line of a long failure reason (a whole build log) in its message', async () => {
+    const s = source();
+    const building = environment({ name: 'box', state: 'building' });
+    const tracker = new StartupTracker(s.src, building, () => undefined);
+    const reason = "package install failed: The command 'apt-get install nosuch' returned a non-zero code: 100\nStep 1/9 : FROM sha256:92bb\n ---> 92bb";
+    s.set(later(building, 10, { state: 'failed', reason }));
+    await expect(tracker.done).rejects.toMatchObject({
+      message: "box failed: package install failed: The command 'apt-get install nosuch' returned a non-zero code: 100",
+      reason,
+    });
+  });
+
   it('rejects with the reason when the environment fails', async () => {
     const s = source();
     const queued = environment({ name: 'box', state: 'building' });
@@ -53,8 +84,9 @@ describe('StartupTracker', () => {
     s.set(later(queued, 10, { state: 'stopped', reason: 'cancelled while queued' }));
     await expect(stopped.done).rejects.toMatchObject({ outcome: 'stopped', message: 'box was stopped: cancelled while queued' });
 
-    const deleted = new StartupTracker(s.src, queued, () => undefined);
-    s.set(undefined);
+    const gone = source(queued);
+    const deleted = new StartupTracker(gone.src, queued, () => undefined);
+    gone.set(undefined);
     await expect(deleted.done).rejects.toMatchObject({ outcome: 'deleted' });
   });
 
@@ -79,7 +111,12 @@ describe('StartupTracker', () => {
     expect(s.listeners()).toBe(0);
   });
 
-  it('keeps progress messages short', () => {
+  it('keeps progress messages short, and skips blank log lines', () => {
+    const s = source();
+    const messages: string[] = [];
+    new StartupTracker(s.src, environment({ state: 'building' }), (m) => messages.push(m));
+    s.log('   ');
+    expect(messages).toEqual(['building the image…']);
     const msg = progressMessage(environment({ state: 'building' }), 'x'.repeat(500));
     expect(msg.length).toBeLessThanOrEqual('building the image: '.length + 120);
     expect(msg.endsWith('…')).toBe(true);

@@ -1,16 +1,8 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../../../../backend/src/protocol/index.js';
-import { liveLogLines } from '../../environments/logFollower.js';
-import { StartupError, StartupTracker, type StartupSource } from '../../environments/progress.js';
+import { modelStartupSource, StartupError, StartupTracker } from '../../environments/progress.js';
 import { COMMANDS } from '../../names.js';
 import { connected, type EnvironmentUi } from './context.js';
-
-function startupSource({ model, link }: EnvironmentUi): StartupSource {
-  return {
-    watch: (id, fn) => model.onDidChange(() => fn(model.get(id), model.status.status === 'ready')),
-    logs: (id, fn) => liveLogLines(link, id, (line) => fn(line.line)),
-  };
-}
 
 /**
  * A cancellable notification that follows an environment from a start request until it runs
@@ -24,7 +16,7 @@ export async function followStartup(ui: EnvironmentUi, env: Environment, verb: s
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `${verb} ${env.name}`, cancellable: true },
     async (progress, token) => {
-      const tracker = new StartupTracker(startupSource(ui), env, (message) => progress.report({ message }));
+      const tracker = new StartupTracker(modelStartupSource(ui.model, ui.link), env, (message) => progress.report({ message }));
       const onCancel = token.onCancellationRequested(() => {
         cancelled = true;
         tracker.dispose();
