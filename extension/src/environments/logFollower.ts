@@ -36,7 +36,14 @@ export class LogFollower {
     private readonly backend: Pick<LinkedBackend, 'api' | 'events' | 'topics'>,
     private readonly envId: string,
     private readonly write: (line: string) => void,
-    private readonly tail = 500,
+    private readonly options: {
+      tail?: number;
+      /**
+       * The reason of an environment that failed: the driver keeps no log of a build that failed
+       * (there is no container), and the reason holds its output.
+       */
+      failure?: string | null;
+    } = {},
   ) {}
 
   /** Resolves once the tail is written (or its failure noted); live lines follow from then on. */
@@ -55,12 +62,14 @@ export class LogFollower {
     );
     let tail: string[] = [];
     try {
-      const { lines } = await api.call('environmentLogs', { params: { id: this.envId }, query: { tail: this.tail } });
+      const { lines } = await api.call('environmentLogs', { params: { id: this.envId }, query: { tail: this.options.tail ?? 500 } });
       tail = lines.map(formatLogLine);
     } catch (error) {
       tail = [`[mlwb] no log to show yet (${errorText(error)})`];
     }
     if (this.disposed) return;
+    const { failure } = this.options;
+    if (failure) tail.push(...stripAnsi(failure).split(/\r?\n/).map((line, i) => `[mlwb] ${i ? '' : 'failed: '}${line}`));
     const live = mergeTail(tail, this.buffered ?? []);
     this.buffered = undefined;
     [...tail, ...live].forEach((line) => this.write(line));

@@ -28,6 +28,7 @@ export class ResourceMonitor {
   private active: Environment | undefined;
   private focused: boolean;
   private latest: PollResult<EnvironmentStats> | undefined;
+  private lastGood: EnvironmentStats | undefined;
   private readonly poller: Poller<EnvironmentStats>;
   private readonly listeners = new Set<(view: MonitorView) => void>();
   private readonly offEnvs: () => void;
@@ -41,6 +42,7 @@ export class ResourceMonitor {
       () => deps.fetchStats(this.active!.id),
       (result) => {
         this.latest = result;
+        if (result.ok) this.lastGood = result.value;
         this.fire();
       },
       deps.intervalMs ?? STATS_INTERVAL_MS,
@@ -52,11 +54,15 @@ export class ResourceMonitor {
   get view(): MonitorView {
     const env = this.active;
     if (!env) return { hidden: true };
-    const latest = this.latest;
+    const problem = this.latest && !this.latest.ok ? errorText(this.latest.error) : undefined;
     let shown: StatsView;
-    if (!latest) shown = pendingStats(env.name);
-    else if (latest.ok) shown = formatStats(env.name, latest.value);
-    else shown = pendingStats(env.name, errorText(latest.error));
+    if (!this.lastGood) {
+      shown = pendingStats(env.name, problem);
+    } else {
+      // A failed poll keeps the last figures on show, saying why they are not newer.
+      shown = formatStats(env.name, this.lastGood);
+      if (problem) shown = { ...shown, tooltip: `${shown.tooltip}\nNo newer figures: ${problem}` };
+    }
     return { hidden: false, envId: env.id, ...shown };
   }
 
@@ -97,6 +103,7 @@ export class ResourceMonitor {
     this.active = next;
     if (switched) {
       this.latest = undefined;
+      this.lastGood = undefined;
       this.poller.stop();
     }
     if (next && this.focused) this.poller.start();

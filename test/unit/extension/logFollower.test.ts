@@ -21,7 +21,7 @@ describe('LogFollower', () => {
     const answer = deferred<LogLines>();
     const backend = linkedBackend(fakeApi({ environmentLogs: () => answer.promise }));
     const out: string[] = [];
-    const follower = new LogFollower(backend, ENV, (l) => out.push(l), 100);
+    const follower = new LogFollower(backend, ENV, (l) => out.push(l), { tail: 100 });
     const started = follower.start();
     expect(backend.events.subscribed.has(`logs:${ENV}`)).toBe(true);
     // Lines arriving while the tail is fetched: the first is in the tail as well.
@@ -61,9 +61,16 @@ describe('LogFollower', () => {
     expect(out).toEqual(['E: Unable to locate package x', '[mlwb] boom']);
   });
 
+  it('shows the failure reason of a failed environment, whose build left no log behind', async () => {
+    const backend = linkedBackend(fakeApi({ environmentLogs: () => tailOf() }));
+    const out: string[] = [];
+    await new LogFollower(backend, ENV, (l) => out.push(l), { failure: 'package install failed: exit 100\nStep 4/9 : RUN apt-get install x\n\x1b[91mE: Unable to locate package x\x1b[0m' }).start();
+    expect(out).toEqual(['[mlwb] failed: package install failed: exit 100', '[mlwb] Step 4/9 : RUN apt-get install x', '[mlwb] E: Unable to locate package x']);
+  });
+
   it('asks for the tail it was given', async () => {
     const api = fakeApi({ environmentLogs: () => tailOf() });
-    await new LogFollower(linkedBackend(api), ENV, () => undefined, 42).start();
+    await new LogFollower(linkedBackend(api), ENV, () => undefined, { tail: 42 }).start();
     expect(api.calls).toEqual([{ name: 'environmentLogs', input: { params: { id: ENV }, query: { tail: 42 } } }]);
   });
 });

@@ -147,6 +147,19 @@ describe('ResourceMonitor', () => {
     expect(!view.hidden && view.tooltip).toContain('No figures: the environment is stopping, not running');
   });
 
+  it('keeps the last figures on show when a poll fails, saying why', async () => {
+    const box = environment({ name: 'box', state: 'running' });
+    const s = setup([box]);
+    await vi.advanceTimersByTimeAsync(0);
+    s.answer(async () => {
+      throw new ApiError(0, 'unreachable', 'cannot reach the backend');
+    });
+    await vi.advanceTimersByTimeAsync(3000);
+    const view = s.monitor.view;
+    expect(view).toMatchObject({ text: '$(pulse) box 12% · 1.2/4.0 GiB' });
+    expect(!view.hidden && view.tooltip).toContain('No newer figures: cannot reach the backend');
+  });
+
   it('stops its timer when disposed', async () => {
     const s = setup([environment({ state: 'running' })]);
     await vi.advanceTimersByTimeAsync(0);

@@ -56,7 +56,8 @@ export class EnvironmentLogChannels implements vscode.Disposable {
       return;
     }
     log.channel.clear();
-    const follower = new LogFollower(backend, id, (line) => log.channel.appendLine(line));
+    const env = this.model.get(id);
+    const follower = new LogFollower(backend, id, (line) => log.channel.appendLine(line), { failure: env?.state === 'failed' ? env.reason : null });
     log.follower = follower;
     void follower.start();
   }

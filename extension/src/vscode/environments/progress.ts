@@ -12,38 +12,44 @@ import { connected, type EnvironmentUi } from './context.js';
 export async function followStartup(ui: EnvironmentUi, env: Environment, verb: string): Promise<void> {
   ui.model.upsert(env);
   ui.logs.show(env, false);
-  let cancelled = false;
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `${verb} ${env.name}`, cancellable: true },
-    async (progress, token) => {
+    async (progress, token): Promise<Environment | Error | 'cancelled'> => {
       const tracker = new StartupTracker(modelStartupSource(ui.model, ui.link), env, (message) => progress.report({ message }));
-      const onCancel = token.onCancellationRequested(() => {
-        cancelled = true;
-        tracker.dispose();
-        void connected(ui.link)
-          .api.call('stopEnvironment', { params: { id: env.id } })
-          .catch((error: unknown) => ui.channel.warn(`stopping ${env.name} after a cancel failed: ${String(error)}`));
-      });
+      let onCancel: vscode.Disposable | undefined;
+      const cancelled = new Promise<'cancelled'>((resolve) => (onCancel = token.onCancellationRequested(() => resolve('cancelled'))));
       try {
-        return await tracker.done;
+        return await Promise.race([tracker.done, cancelled]);
       } catch (error) {
-        return error;
+        return error instanceof Error ? error : new Error(String(error));
       } finally {
-        onCancel.dispose();
+        onCancel?.dispose();
+        tracker.dispose();
       }
     },
   );
-  if (cancelled) {
-    void vscode.window.showInformationMessage(`ML Workbench: stopping ${env.name}.`);
+  if (outcome === 'cancelled') {
+    await stopAfterCancel(ui, env);
   } else if (outcome instanceof StartupError) {
-    await failed(ui, env, outcome);
+    // Toasts are not awaited: the command is done when the environment is, not when the toast goes.
+    void failed(ui, env, outcome);
   } else if (outcome instanceof Error) {
     throw outcome;
   } else {
-    const choice = await vscode.window.showInformationMessage(`ML Workbench: ${env.name} is running.`, 'Open Terminal', 'Copy Jupyter URL');
-    if (choice === 'Open Terminal') await vscode.commands.executeCommand(COMMANDS.openEnvironmentTerminal, env.id);
-    if (choice === 'Copy Jupyter URL') await vscode.commands.executeCommand(COMMANDS.copyJupyterUrl, env.id);
+    void running(env);
   }
+}
+
+async function running(env: Environment): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(`ML Workbench: ${env.name} is running.`, 'Open Terminal', 'Copy Jupyter URL');
+  if (choice === 'Open Terminal') await vscode.commands.executeCommand(COMMANDS.openEnvironmentTerminal, env.id);
+  if (choice === 'Copy Jupyter URL') await vscode.commands.executeCommand(COMMANDS.copyJupyterUrl, env.id);
+}
+
+/** Cancel means: do not go on starting it. */
+async function stopAfterCancel(ui: EnvironmentUi, env: Environment): Promise<void> {
+  vscode.window.setStatusBarMessage(`ML Workbench: stopping ${env.name}…`, 5000);
+  ui.model.upsert(await connected(ui.link).api.call('stopEnvironment', { params: { id: env.id } }));
 }
 
 async function failed(ui: EnvironmentUi, env: Environment, error: StartupError): Promise<void> {
