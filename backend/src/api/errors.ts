@@ -75,8 +75,11 @@ function frameworkError(err: FastifyError): { code: ErrorCode; message: string }
     default:
       break;
   }
-  // JSON.parse failures surface as SyntaxError with status 400 in some paths.
-  if (err instanceof SyntaxError || err.statusCode === 400) return { code: 'invalid_json', message: `request body is not valid JSON: ${err.message}` };
+  // JSON.parse failures surface as SyntaxError with status 400 in some paths. Only Fastify's own
+  // errors are read by status: a dependency's error that carries one (an engine's 404) is not ours.
+  if (err instanceof SyntaxError) return { code: 'invalid_json', message: `request body is not valid JSON: ${err.message}` };
+  if (!err.code?.startsWith('FST_')) return undefined;
+  if (err.statusCode === 400) return { code: 'bad_request', message: err.message };
   if (err.statusCode === 413) return { code: 'payload_too_large', message: err.message };
   if (err.statusCode === 415) return { code: 'unsupported_media_type', message: err.message };
   return undefined;

@@ -10,12 +10,22 @@ import type {
   Resources,
   User,
 } from '../protocol/index.js';
-import type { HostCapacity, JupyterEndpoint, RuntimeDriver } from '../runtime/driver.js';
+import { DriverError, type HostCapacity, type JupyterEndpoint, type OwnedInstance, type RuntimeDriver } from '../runtime/driver.js';
 import type { EnvRecord } from '../store/environments.js';
 import type { Store } from '../store/index.js';
 import type { ImageCatalog } from './catalog.js';
 import { admit, couldEverFit, queueOrder, sumResources } from './scheduler.js';
 import { KeyedSerial } from './serial.js';
+
+/** An engine failure (not a DriverError already) becomes one, so the client gets a 503 with the reason, not a 500. */
+async function engine<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof DriverError || err instanceof HttpError) throw err;
+    throw new DriverError(`${what}: ${(err as Error).message}`, 'engine', { cause: err });
+  }
+}
 
 /** States that hold a share of the host: their resources are in use. */
 const ACTIVE: EnvironmentState[] = ['building', 'starting', 'running', 'stopping'];
@@ -23,6 +33,8 @@ const ACTIVE: EnvironmentState[] = ['building', 'starting', 'running', 'stopping
 export interface EnvironmentServiceOptions {
   /** Overrides of what the driver reports (e.g. `--capacity-cpus`), for shared hosts and tests. */
   capacity?: Partial<HostCapacity>;
+  /** This backend's identity: only instances it created are removed as orphans. */
+  backendId: string;
   /** The path prefix the backend serves an environment's Jupyter under. */
   jupyterBasePath(envId: string): string;
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
@@ -174,7 +186,7 @@ export class EnvironmentService {
     this.inFlight.get(id)?.abort();
     this.unfollow(id);
     return this.serial.run(id, async () => {
-      await this.driver.remove(id, { purge });
+      await engine('removing the environment', () => this.driver.remove(id, { purge }));
       this.store.environments.delete(id);
       this.publish(record, 'resource.deleted');
       this.schedule();
@@ -184,23 +196,23 @@ export class EnvironmentService {
 
   async logs(owner: User, id: string, tail: number): Promise<LogLines> {
     this.own(owner, id);
-    return { lines: await this.driver.logs(id, tail) };
+    return { lines: await engine('reading the log', () => this.driver.logs(id, tail)) };
   }
 
   async stats(owner: User, id: string): Promise<EnvironmentStats> {
     this.running(owner, id);
-    return this.driver.stats(id);
+    return engine('reading usage', () => this.driver.stats(id));
   }
 
   async exec(owner: User, id: string, command: string[], timeoutSeconds: number): Promise<ExecResult> {
     this.running(owner, id);
-    return this.driver.exec(id, command, timeoutSeconds * 1000);
+    return engine('running the command', () => this.driver.exec(id, command, timeoutSeconds * 1000));
   }
 
   /** Where the backend reaches the caller's running environment's Jupyter server. */
   async jupyter(owner: User, id: string): Promise<JupyterEndpoint> {
     this.running(owner, id);
-    const endpoint = await this.driver.endpoint(id);
+    const endpoint = await engine('finding the Jupyter server', () => this.driver.endpoint(id));
     if (!endpoint) throw new HttpError('conflict', 'the environment is running but its Jupyter server cannot be reached');
     this.store.environments.update(id, { lastActivityAt: new Date().toISOString() });
     return endpoint;
@@ -271,28 +283,36 @@ export class EnvironmentService {
   async reconcile(): Promise<void> {
     const instances = new Map((await this.driver.list()).map((i) => [i.envId, i]));
     for (const record of this.store.environments.list()) {
-      const { id, state } = record.env;
-      const instance = instances.get(id);
-      instances.delete(id);
-      if (state === 'running' && instance?.running) {
-        await this.followLogs(id, record.env.ownerId); // adopted
-        continue;
-      }
-      if (state === 'running' || state === 'stopping') {
-        if (instance?.running) await this.driver.stop(id).catch(() => undefined);
-        this.publish(this.store.environments.update(id, { state: 'stopped', reason: state === 'running' ? 'stopped while the backend was down' : null })!);
-      } else if (state === 'building' || state === 'starting') {
-        await this.driver.remove(id, { purge: false }).catch(() => undefined);
-        this.publish(this.store.environments.update(id, { state: 'queued', queuedAt: new Date().toISOString(), reason: 'requeued after a backend restart' })!);
-      } else if (instance?.running) {
-        await this.driver.stop(id).catch(() => undefined);
-      }
+      const instance = instances.get(record.env.id);
+      instances.delete(record.env.id);
+      await this.reconcileOne(record, instance?.running ?? false);
     }
-    for (const orphan of instances.values()) {
-      this.log.info(`removing orphaned instance of deleted environment ${orphan.envId}`);
-      await this.driver.remove(orphan.envId, { purge: false }).catch((err: Error) => this.log.warn(`could not remove ${orphan.envId}: ${err.message}`));
-    }
+    for (const orphan of instances.values()) await this.removeOrphan(orphan);
     this.schedule();
+  }
+
+  private async reconcileOne(record: EnvRecord, instanceRunning: boolean): Promise<void> {
+    const { id, state } = record.env;
+    if (state === 'running' && instanceRunning) {
+      await this.followLogs(id, record.env.ownerId); // adopted
+    } else if (state === 'running' || state === 'stopping') {
+      if (instanceRunning) await this.driver.stop(id).catch(() => undefined);
+      this.publish(this.store.environments.update(id, { state: 'stopped', reason: state === 'running' ? 'stopped while the backend was down' : null })!);
+    } else if (state === 'building' || state === 'starting') {
+      await this.driver.remove(id, { purge: false }).catch(() => undefined);
+      this.publish(this.store.environments.update(id, { state: 'queued', queuedAt: new Date().toISOString(), reason: 'requeued after a backend restart' })!);
+    } else if (instanceRunning) {
+      await this.driver.stop(id).catch(() => undefined);
+    }
+  }
+
+  /** An instance of an environment that no longer exists: removed if this backend made it. */
+  private async removeOrphan(orphan: OwnedInstance): Promise<void> {
+    // the local driver's instances live in this backend's own data directory
+    const ours = orphan.backendId === this.options.backendId || (orphan.backendId === undefined && this.driver.kind === 'local');
+    if (!ours) return; // another backend's, on a shared engine
+    this.log.info(`removing orphaned instance of deleted environment ${orphan.envId}`);
+    await this.driver.remove(orphan.envId, { purge: false }).catch((err: Error) => this.log.warn(`could not remove ${orphan.envId}: ${err.message}`));
   }
 
   /** Stops running environments whose Jupyter server reports no activity for their idle timeout. */

@@ -6,6 +6,8 @@ export interface DriverOptions {
   dataDir: string;
   /** GPUs the Docker engine can hand out (the engine API cannot tell). */
   gpus: number;
+  /** This backend's stable identity (see server/backend-id.ts). */
+  backendId: string;
   log?: (message: string) => void;
   /** JSON file of node selectors, tolerations and storage for the Kubernetes driver. */
   kubernetesConfig?: string;
@@ -16,7 +18,7 @@ export async function createDriver(kind: ConcreteDriver, options: DriverOptions)
   switch (kind) {
     case 'docker': {
       const [{ default: Docker }, { DockerDriver }] = await Promise.all([import('dockerode'), import('./docker/driver.js')]);
-      return new DockerDriver(new Docker(), options.gpus);
+      return new DockerDriver(new Docker(), options.gpus, options.backendId);
     }
     case 'local': {
       const { LocalDriver } = await import('./local/driver.js');

@@ -35,6 +35,11 @@ export interface OwnedInstance {
   envId: string;
   ownerId: string;
   running: boolean;
+  /**
+   * The backend that created it, where the driver records one. Several backends may share an
+   * engine (a team server and a laptop's built-in one): only the creator may treat it as an orphan.
+   */
+  backendId?: string;
 }
 
 export interface ImageRequest {

@@ -5,6 +5,7 @@ import { findImagesDir } from '../environments/images-dir.js';
 import { EnvironmentService } from '../environments/service.js';
 import type { EventBus } from '../events/bus.js';
 import { ImageBuilder } from '../images/build-runner.js';
+import { backendId } from './backend-id.js';
 import { createDriver } from '../runtime/create.js';
 import type { ConcreteDriver } from '../runtime/detect.js';
 import { probeJupyterStatus } from '../runtime/jupyter-status.js';
@@ -28,7 +29,8 @@ export const jupyterBasePath = (envId: string): string => `/api/v1/environments/
  * start (reconciliation) and begins the idle checks. Undefined when the driver is not available.
  */
 export async function startEnvironments(config: Config, kind: ConcreteDriver, store: Store, bus: EventBus, log: Log): Promise<Environments | undefined> {
-  const driver = await createDriver(kind, { dataDir: config.dataDir, gpus: config.capacity.gpus ?? 0, kubernetesConfig: config.kubernetesConfig, log: (m) => log.info(m) });
+  const id = backendId(config.dataDir);
+  const driver = await createDriver(kind, { dataDir: config.dataDir, backendId: id, gpus: config.capacity.gpus ?? 0, kubernetesConfig: config.kubernetesConfig, log: (m) => log.info(m) });
   const imagesDir = config.imagesDir ?? findImagesDir();
   if (!driver || !imagesDir) {
     log.warn(!driver ? `the ${kind} driver is not available in this build: environments are disabled` : 'no image catalog (devcontainer-images/) found: environments are disabled');
@@ -36,7 +38,7 @@ export async function startEnvironments(config: Config, kind: ConcreteDriver, st
   }
   const docker = kind === 'docker' ? ((driver as unknown as { docker: Docker }).docker) : undefined;
   const catalog = new DriverImageCatalog(imagesDir, kind, docker);
-  const service = new EnvironmentService(store, bus, driver, catalog, { capacity: config.capacity, jupyterBasePath, log });
+  const service = new EnvironmentService(store, bus, driver, catalog, { capacity: config.capacity, jupyterBasePath, log, backendId: id });
   await service.reconcile();
   const timer = setInterval(() => {
     void service

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from '../../../backend/src/client/index.js';
 import { loadCatalog } from '../../../backend/src/images/catalog.js';
+import { derivedImageTag } from '../../../backend/src/runtime/docker/spec.js';
 import { startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
 import { docker, dockerUnavailable, leftovers } from '../../fixtures/docker.js';
 import { tiny, waitForState } from '../../fixtures/environments.js';
@@ -96,6 +97,9 @@ describe.skipIf(skip)(`environments on Docker (${skip ?? image.tag})`, () => {
   });
 
   it('builds a derived image for extra packages, and reuses it for an identical spec', async () => {
+    // an earlier run leaves the derived image behind: remove it so this run really builds
+    const baseId = (await docker.getImage(image.tag).inspect()).Id;
+    await docker.getImage(derivedImageTag(baseId, { apt: ['bc'], pip: [] })).remove({ force: true }).catch(() => undefined);
     const first = await client.call('createEnvironment', { body: { name: 'with-bc', image: 'python-cpu', ...tiny, packages: { apt: ['bc'], pip: [] } } });
     const built = await waitForState(client, first.id, ['running', 'failed'], 600_000);
     expect(built.reason).toBeNull();
@@ -129,6 +133,14 @@ describe.skipIf(skip)(`environments on Docker (${skip ?? image.tag})`, () => {
     expect(after!.Id).toBe(before!.Id);
     const res = await fetch(`${backend.url}/api/v1/environments/${env.id}/jupyter/api`, { headers: { authorization: `Bearer ${backend.token}` } });
     expect(res.status).toBe(200);
+  });
+
+  it('leaves the environments of another backend on the same engine alone', async () => {
+    const env = (await client.call('listEnvironments')).items.find((e) => e.name === 'basic')!;
+    const neighbour = await startBackend({ args: ['--driver', 'docker'] }); // its reconciliation runs at start
+    await neighbour.stop();
+    expect((await leftovers(env.id)).containers).toBe(1);
+    expect((await client.call('getEnvironment', { params: { id: env.id } })).state).toBe('running');
   });
 
   it('deletes an environment: the workspace stays unless purged', async () => {

@@ -20,7 +20,7 @@ describe.skipIf(!!skip)('idle environments', () => {
   const bus = new EventBus();
   const driver = new LocalDriver(join(dataDir, 'local-envs'));
   const catalog = new DriverImageCatalog(resolve(__dirname, '../../../devcontainer-images'), 'local');
-  const service = new EnvironmentService(store, bus, driver, catalog, { jupyterBasePath, log: quiet, capacity: { cpus: 1 } });
+  const service = new EnvironmentService(store, bus, driver, catalog, { jupyterBasePath, log: quiet, capacity: { cpus: 1 }, backendId: 'idletest0001' });
   const owner = store.users.create('idler', 'user');
   const lastActivity = async (record: { env: { id: string } }): Promise<Date | undefined> => {
     const endpoint = await driver.endpoint(record.env.id);
@@ -30,7 +30,9 @@ describe.skipIf(!!skip)('idle environments', () => {
     new Promise((res) => {
       const off = bus.subscribe({ id: owner.id, role: 'user' }, new Set(['environments']), (e) => {
         const env = e.payload.kind === 'resource.changed' ? (e.payload.data as { id: string; state: string }) : undefined;
-        if (env?.id === id && env.state === 'running') (off(), res());
+        if (env?.id !== id || env.state !== 'running') return;
+        off();
+        res();
       });
     });
 

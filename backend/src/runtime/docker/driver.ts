@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
 import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
 import { waitForJupyter } from '../jupyter-probe.js';
-import { containerName, containerSpec, derivedDockerfile, derivedImageTag, hasPackages, JUPYTER_PORT, LABEL_ENV, LABEL_OWNER, labels, NETWORK, volumeName } from './spec.js';
+import { containerName, containerSpec, derivedDockerfile, derivedImageTag, hasPackages, JUPYTER_PORT, LABEL_BACKEND, LABEL_ENV, LABEL_OWNER, labels, NETWORK, volumeName } from './spec.js';
 import { cpuPercent, type DockerStats } from './stats.js';
 
 const OUTPUT_CAP = 1024 * 1024;
@@ -49,6 +49,8 @@ export class DockerDriver implements RuntimeDriver {
   constructor(
     readonly docker: Docker = new Docker(),
     private readonly gpus = 0,
+    /** Labels everything this backend creates, so another backend on the engine never removes it. */
+    private readonly backendId?: string,
   ) {}
 
   async capacity(): Promise<HostCapacity> {
@@ -66,7 +68,7 @@ export class DockerDriver implements RuntimeDriver {
       return tag;
     }
     progress(`building ${tag} on ${request.baseImage}`);
-    await this.build(tag, derivedDockerfile(base.Id, request.packages), labels(request.envId, request.ownerId), progress, signal);
+    await this.build(tag, derivedDockerfile(base.Id, request.packages), labels(request.envId, request.ownerId, this.backendId), progress, signal);
     return tag;
   }
 
@@ -112,10 +114,10 @@ export class DockerDriver implements RuntimeDriver {
 
   async start(target: RuntimeTarget, signal: AbortSignal): Promise<JupyterEndpoint> {
     await this.ensureNetwork();
-    await this.docker.createVolume({ Name: volumeName(target.envId), Labels: labels(target.envId, target.ownerId) });
+    await this.docker.createVolume({ Name: volumeName(target.envId), Labels: labels(target.envId, target.ownerId, this.backendId) });
     // a container left from an earlier start carries that start's settings: always create afresh
     await this.docker.getContainer(containerName(target.envId)).remove({ force: true }).catch(ignore(404));
-    const container = await this.docker.createContainer(containerSpec(target));
+    const container = await this.docker.createContainer(containerSpec(target, this.backendId));
     try {
       await container.start();
     } catch (err) {
@@ -225,6 +227,6 @@ export class DockerDriver implements RuntimeDriver {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [LABEL_ENV] } });
     return containers
       .filter((c) => c.Labels[LABEL_ENV])
-      .map((c) => ({ envId: c.Labels[LABEL_ENV]!, ownerId: c.Labels[LABEL_OWNER] ?? '', running: c.State === 'running' }));
+      .map((c) => ({ envId: c.Labels[LABEL_ENV]!, ownerId: c.Labels[LABEL_OWNER] ?? '', running: c.State === 'running', backendId: c.Labels[LABEL_BACKEND] }));
   }
 }

@@ -7,6 +7,7 @@ export const JUPYTER_PORT = '8888/tcp';
 export const NETWORK = 'mlwb';
 export const LABEL_ENV = 'mlwb.env';
 export const LABEL_OWNER = 'mlwb.owner';
+export const LABEL_BACKEND = 'mlwb.backend';
 export const HOME = '/home/mlwb';
 const MIB = 1024 * 1024;
 
@@ -16,8 +17,8 @@ const shortHash = (text: string, length = 10): string => createHash('sha256').up
 export const containerName = (envId: string): string => `mlwb-env-${shortHash(envId)}`;
 export const volumeName = (envId: string): string => `mlwb-ws-${shortHash(envId)}`;
 
-export function labels(envId: string, ownerId: string): Record<string, string> {
-  return { [LABEL_ENV]: envId, [LABEL_OWNER]: ownerId, 'app.kubernetes.io/managed-by': 'mlwb' };
+export function labels(envId: string, ownerId: string, backendId?: string): Record<string, string> {
+  return { [LABEL_ENV]: envId, [LABEL_OWNER]: ownerId, 'app.kubernetes.io/managed-by': 'mlwb', ...(backendId ? { [LABEL_BACKEND]: backendId } : {}) };
 }
 
 /** Numerical libraries size their thread pools by the host's cores, not the quota: tell them. */
@@ -30,12 +31,12 @@ export function threadEnv(cpus: number): string[] {
  * The container for an environment: limits enforced, non-root, no privileges, read-only root with
  * a bounded writable /tmp, the workspace volume as the only mount, Jupyter published on loopback only.
  */
-export function containerSpec(target: RuntimeTarget): ContainerCreateOptions {
+export function containerSpec(target: RuntimeTarget, backendId?: string): ContainerCreateOptions {
   const { resources } = target;
   return {
     name: containerName(target.envId),
     Image: target.imageRef,
-    Labels: labels(target.envId, target.ownerId),
+    Labels: labels(target.envId, target.ownerId, backendId),
     User: '1000:1000',
     WorkingDir: `${HOME}/work`,
     Env: [

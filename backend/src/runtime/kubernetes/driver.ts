@@ -117,7 +117,8 @@ export class KubernetesDriver implements RuntimeDriver {
   }
 
   async inspect(envId: string): Promise<RuntimeStatus | undefined> {
-    const pod = await this.podOf(envId);
+    // a pod on its way out (graceful deletion takes up to 30 s) no longer counts as the instance
+    const pod = (await this.podsOf(envId)).find((p) => !p.metadata?.deletionTimestamp);
     if (pod) return podRuntimeStatus(pod);
     // Stopped: no pod, but the rest of the environment is still there.
     const services = await this.call('listing services', () => this.core.listServiceForAllNamespaces({ labelSelector: envSelector(envId) }));
