@@ -13,7 +13,7 @@ function resultOf(status: number): AuditResult {
  */
 export function auditHook(store: Store) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const action = req.routeOptions.config.def?.audit;
+    const action = req.routeOptions.config.def?.audit ?? req.routeOptions.config.audit;
     if (!action) return;
     const params = req.params as { id?: unknown } | undefined;
     const target = req.auditTarget ?? (typeof params?.id === 'string' ? params.id : null);

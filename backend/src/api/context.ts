@@ -15,5 +15,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     def?: RouteDef;
+    /** Audit name of a route outside the route table (the Jupyter proxy's writes). */
+    audit?: string;
   }
 }

@@ -44,6 +44,8 @@ describe.skipIf(skip)(`environments on Docker (${skip ?? image.tag})`, () => {
       body: JSON.stringify({ name: 'python3' }),
     });
     expect(kernel.status).toBe(201);
+    const [audited] = (await client.call('listAudit', { query: { action: 'environment.jupyter', limit: 1 } })).items;
+    expect(audited).toMatchObject({ target: env.id, result: 'ok', status: 201 });
 
     const info = await docker.getContainer((await docker.listContainers({ filters: { label: [`mlwb.env=${env.id}`] } }))[0]!.Id).inspect();
     const binding = info.NetworkSettings.Ports['8888/tcp']![0]!;

@@ -54,7 +54,9 @@ export async function jupyterProxyRoutes(app: FastifyInstance, { environments }:
         });
       },
     });
-    scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url: `${PREFIX}/*`, handler: forward });
+    // Writes through Jupyter (kernels started, files saved or deleted) change state: they are audited.
+    scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: `${PREFIX}/*`, config: { audit: 'environment.jupyter' }, handler: forward });
+    scope.route({ method: 'OPTIONS', url: `${PREFIX}/*`, handler: forward });
   });
 }
 
