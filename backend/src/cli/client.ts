@@ -26,3 +26,13 @@ export function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.
   if (!token) throw new UsageError(`no token for ${url}: pass --token, set MLWB_TOKEN, or run "mlwb login ${url}"`);
   return new ApiClient({ url, token, ca: caFile ? readFileSync(caFile, 'utf8') : undefined });
 }
+
+/** Runs one command's work with a client made from its flags, and always closes the client. */
+export async function withClient<T>(flags: ClientFlags, fn: (client: ApiClient) => Promise<T>): Promise<T> {
+  const client = clientFrom(flags);
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}

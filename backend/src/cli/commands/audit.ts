@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clientFrom, type ClientFlags } from '../client.js';
+import { withClient, type ClientFlags } from '../client.js';
 import { printJson, printTable, shortTime } from '../output.js';
 import { withClientOptions } from './options.js';
 
@@ -11,8 +11,7 @@ export function auditCommand(program: Command): void {
     .option('--limit <n>', 'how many entries', '50')
     .option('--before <id>', 'entries older than this entry id (paging)')
     .action(async (flags: ClientFlags & { user?: string; action?: string; limit: string; before?: string }) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const { items } = await client.call('listAudit', {
           query: { userId: flags.user, action: flags.action, limit: Number(flags.limit), before: flags.before === undefined ? undefined : Number(flags.before) },
         });
@@ -29,8 +28,6 @@ export function auditCommand(program: Command): void {
           ],
           'no audit entries',
         );
-      } finally {
-        await client.close();
-      }
+      });
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { EventStream } from '../../client/index.js';
+import { EventStream, type ApiClient } from '../../client/index.js';
 import type { Environment } from '../../protocol/index.js';
-import { clientFrom, UsageError, type ClientFlags } from '../client.js';
+import { UsageError, withClient, type ClientFlags } from '../client.js';
 import { resolveEnvironment, waitUntilSettled } from '../environments.js';
 import { printJson, printTable, shortTime } from '../output.js';
 import { withClientOptions } from './options.js';
@@ -26,18 +26,8 @@ function printEnvironments(items: Environment[]): void {
   );
 }
 
-/** Runs an action on a client made from the flags and always closes it. */
-async function withClient<T>(flags: ClientFlags, fn: (client: ReturnType<typeof clientFrom>) => Promise<T>): Promise<T> {
-  const client = clientFrom(flags);
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
-  }
-}
-
 /** Prints the environment (or waits for it to settle first) and fails the command when it failed. */
-async function finish(client: ReturnType<typeof clientFrom>, env: Environment, flags: ClientFlags & { wait?: boolean }): Promise<void> {
+async function finish(client: ApiClient, env: Environment, flags: ClientFlags & { wait?: boolean }): Promise<void> {
   const settled = flags.wait ? await waitUntilSettled(client, env, (line) => !flags.json && console.error(line)) : env;
   if (flags.json) printJson(settled);
   else console.log(`${settled.name} (${settled.id}): ${settled.state}${settled.reason ? ` (${settled.reason})` : ''}`);

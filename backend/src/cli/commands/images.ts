@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EventStream } from '../../client/index.js';
 import { buildTopic } from '../../images/build-runner.js';
-import { clientFrom, type ClientFlags } from '../client.js';
+import { withClient, type ClientFlags } from '../client.js';
 import { printJson, printTable } from '../output.js';
 import { withClientOptions } from './options.js';
 
@@ -10,8 +10,7 @@ export function imagesCommand(program: Command): void {
   withClientOptions(images.command('list'))
     .description('list catalog images and whether each is built on the backend’s engine')
     .action(async (flags: ClientFlags) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const { items } = await client.call('listImages');
         if (flags.json) return printJson(items);
         printTable(
@@ -26,16 +25,13 @@ export function imagesCommand(program: Command): void {
           ],
           'no images in the catalog',
         );
-      } finally {
-        await client.close();
-      }
+      });
     });
 
   withClientOptions(images.command('build').argument('[names...]', 'catalog images (default: every image buildable offline)'))
     .description('build images on the backend’s Docker engine (admins; minutes on first run), printing the build output')
     .action(async (names: string[], flags: ClientFlags) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const targets = names.length ? names : (await client.call('listImages')).items.filter((i) => i.offline).map((i) => i.name);
         for (const name of targets) {
           const stream = new EventStream({ url: client.options.url, token: client.options.token ?? '', ca: client.options.ca, topics: [buildTopic(name)] });
@@ -56,8 +52,6 @@ export function imagesCommand(program: Command): void {
           else console.log(message);
           if (!ok) process.exitCode = 1;
         }
-      } finally {
-        await client.close();
-      }
+      });
     });
 }

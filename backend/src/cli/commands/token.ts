@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clientFrom, type ClientFlags } from '../client.js';
+import { withClient, type ClientFlags } from '../client.js';
 import { printJson, printTable, shortTime } from '../output.js';
 import { withClientOptions } from './options.js';
 
@@ -11,17 +11,14 @@ export function tokenCommand(program: Command): void {
     .option('--user <id>', 'create it for another user (admins only)')
     .option('--expires-days <n>', 'expire after this many days')
     .action(async (name: string, flags: ClientFlags & { user?: string; expiresDays?: string }) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const created = await client.call('createToken', {
           body: { name, userId: flags.user, expiresInDays: flags.expiresDays === undefined ? undefined : Number(flags.expiresDays) },
         });
         if (flags.json) return printJson(created);
         console.log(`created token ${created.id} "${created.name}" for ${created.userId}${created.expiresAt ? `, expires ${shortTime(created.expiresAt)}` : ''}`);
         console.log(created.token);
-      } finally {
-        await client.close();
-      }
+      });
     });
 
   withClientOptions(token.command('list'))
@@ -29,8 +26,7 @@ export function tokenCommand(program: Command): void {
     .option('--user <id>', "another user's tokens (admins only)")
     .option('--all', 'include revoked tokens')
     .action(async (flags: ClientFlags & { user?: string; all?: boolean }) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const { items } = await client.call('listTokens', { query: { userId: flags.user, includeRevoked: flags.all ? 'true' : undefined } });
         if (flags.json) return printJson(items);
         printTable(
@@ -46,21 +42,16 @@ export function tokenCommand(program: Command): void {
           ],
           'no tokens',
         );
-      } finally {
-        await client.close();
-      }
+      });
     });
 
   withClientOptions(token.command('revoke').argument('<id>', 'token id (tok_…)'))
     .description('revoke a token; requests with it are refused from now on')
     .action(async (id: string, flags: ClientFlags) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const revoked = await client.call('revokeToken', { params: { id } });
         if (flags.json) return printJson(revoked);
         console.log(`revoked token ${revoked.id} "${revoked.name}"`);
-      } finally {
-        await client.close();
-      }
+      });
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clientFrom, type ClientFlags } from '../client.js';
+import { withClient, type ClientFlags } from '../client.js';
 import { printJson, printTable, shortTime } from '../output.js';
 import { withClientOptions } from './options.js';
 
@@ -10,21 +10,17 @@ export function userCommand(program: Command): void {
     .description('create a user; then "mlwb token create --user ID" gives them a token')
     .option('--admin', 'make the user an admin')
     .action(async (name: string, flags: ClientFlags & { admin?: boolean }) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const created = await client.call('createUser', { body: { name, role: flags.admin ? 'admin' : 'user' } });
         if (flags.json) return printJson(created);
         console.log(`created user ${created.id} "${created.name}" (${created.role})`);
-      } finally {
-        await client.close();
-      }
+      });
     });
 
   withClientOptions(user.command('list'))
     .description('list users')
     .action(async (flags: ClientFlags) => {
-      const client = clientFrom(flags);
-      try {
+      await withClient(flags, async (client) => {
         const { items } = await client.call('listUsers');
         if (flags.json) return printJson(items);
         printTable(
@@ -37,8 +33,6 @@ export function userCommand(program: Command): void {
           ],
           'no users',
         );
-      } finally {
-        await client.close();
-      }
+      });
     });
 }
