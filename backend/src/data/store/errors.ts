@@ -73,3 +73,14 @@ export class TargetExistsError extends Error {
     this.name = 'TargetExistsError';
   }
 }
+
+/** Garbage collection stopped before deleting anything: a referenced manifest is missing or corrupt, so the files it lists are unknown. */
+export class GcRefusedError extends Error {
+  constructor(
+    readonly manifestId: string,
+    cause: Error,
+  ) {
+    super(`gc refused: referenced manifest ${manifestId} cannot be read (${cause.message})`, { cause });
+    this.name = 'GcRefusedError';
+  }
+}
