@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ContentStore } from '../../../../backend/src/data/store/cas.js';
@@ -119,6 +120,12 @@ describe('ContentStore.open and verify', () => {
     const error = await readAll(await store.open(bad.md5)).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(CorruptObjectError);
     expect((error as CorruptObjectError).id).toBe(bad.md5);
+    const stream = await store.open(bad.md5);
+    let ended = false;
+    stream.on('end', () => (ended = true));
+    const copy = join(base, 'copy-of-corrupt');
+    await expect(pipeline(stream, createWriteStream(copy))).rejects.toBeInstanceOf(CorruptObjectError);
+    expect(ended).toBe(false); // a consumer never sees a clean end of a corrupt object
     await expect(store.open('f'.repeat(32))).rejects.toBeInstanceOf(ObjectNotFoundError);
 
     const missing = 'e'.repeat(32);
