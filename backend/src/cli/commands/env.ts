@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { EventStream, type ApiClient } from '../../client/index.js';
 import type { Environment } from '../../protocol/index.js';
 import { UsageError, withClient, type ClientFlags } from '../client.js';
 import { resolveEnvironment, waitUntilSettled } from '../environments.js';
 import { printJson, printTable, shortTime } from '../output.js';
 import { withClientOptions } from './options.js';
+
+/** requirements.txt lines without comments and blanks; anything else (options, URLs) is left for the backend to refuse by name. */
+export function readRequirements(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+    .filter(Boolean);
+}
 
 const collect = (v: string, all: string[]): string[] => [...all, ...v.split(/[\s,]+/).filter(Boolean)];
 const gib = (mib: number): string => `${(mib / 1024).toFixed(1)} GiB`;
@@ -45,6 +54,7 @@ export function envCommand(program: Command): void {
     .option('--gpus <n>', 'GPUs (default: the image’s)')
     .option('--apt <pkg>', 'extra Debian package (repeatable, or comma separated)', collect, [])
     .option('--pip <req>', 'extra pip requirement (repeatable, or comma separated)', collect, [])
+    .option('-r, --requirements <file>', 'a requirements.txt: one requirement per line, # comments (no options or URLs)')
     .option('--env <KEY=VALUE>', 'environment variable (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--priority <n>', 'queue priority 0–100 (higher first)')
     .option('--idle-timeout <minutes>', 'stop after this many idle minutes (0: never)')
@@ -59,6 +69,7 @@ export function envCommand(program: Command): void {
           return [kv.slice(0, i), kv.slice(i + 1)];
         }),
       );
+      const pip = [...(flags.pip as string[]), ...(flags.requirements ? readRequirements(flags.requirements as string) : [])];
       await withClient(flags, async (client) => {
         const created = await client.call('createEnvironment', {
           body: {
@@ -67,7 +78,7 @@ export function envCommand(program: Command): void {
             cpus: num(flags.cpus),
             memoryMiB: num(flags.memory),
             gpus: num(flags.gpus),
-            packages: { apt: flags.apt as string[], pip: flags.pip as string[] },
+            packages: { apt: flags.apt as string[], pip },
             env: envVars,
             priority: num(flags.priority),
             idleTimeoutMinutes: num(flags.idleTimeout),
