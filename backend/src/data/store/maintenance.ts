@@ -7,7 +7,7 @@ import { md5OfFile } from './hashing.js';
 import { contentMd5, isDirId, isObjectId } from './ids.js';
 
 export interface VerifyOptions {
-  /** Ids that should be present (e.g. every id a version references); absent ones are reported as missing. */
+  /** Ids that should be present (e.g. every id a version references; a manifest stands for the files it lists too); absent ones are reported as missing. */
   expected?: Iterable<string>;
   /** Bytes hashed so far over the whole pass, and objects finished. */
   onProgress?: (progress: { bytes: number; objects: number }) => void;
@@ -32,8 +32,19 @@ export async function verifyObjects(store: ContentStore, options: VerifyOptions)
     if (md5 !== contentMd5(object.id)) report.corrupt.push({ id: object.id, actualMd5: md5 });
     options.onProgress?.({ bytes: report.bytes, objects: report.checked });
   }
-  report.missing = [...new Set(options.expected ?? [])].filter((id) => !present.has(id)).sort();
+  const expected = await withManifestEntries(store, options.expected ?? [], new Set(report.corrupt.map((c) => c.id)));
+  report.missing = [...expected].filter((id) => !present.has(id)).sort();
   return report;
+}
+
+/** The expected ids plus the files listed by the expected manifests that can be read (a corrupt one is reported as such). */
+async function withManifestEntries(store: ContentStore, expected: Iterable<string>, corrupt: Set<string>): Promise<Set<string>> {
+  const all = new Set(expected);
+  for (const id of [...all]) {
+    if (!isDirId(id) || corrupt.has(id) || !(await store.has(id))) continue;
+    for (const entry of await store.readManifest(id)) all.add(entry.md5);
+  }
+  return all;
 }
 
 export interface GcOptions {

@@ -129,12 +129,17 @@ describe('ContentStore.open and verify', () => {
     await expect(store.open('f'.repeat(32))).rejects.toBeInstanceOf(ObjectNotFoundError);
 
     const missing = 'e'.repeat(32);
+    const listedButMissing = 'c'.repeat(32);
+    const dir = await store.putManifest([
+      { md5: good.md5, relpath: 'good' },
+      { md5: listedButMissing, relpath: 'lost' },
+    ]);
     const progress: number[] = [];
-    const report = await store.verify({ expected: [good.md5, bad.md5, missing], onProgress: (p) => progress.push(p.objects) });
-    expect(report.checked).toBe(2);
+    const report = await store.verify({ expected: [dir.id, bad.md5, missing], onProgress: (p) => progress.push(p.objects) });
+    expect(report.checked).toBe(3);
     expect(report.corrupt).toEqual([{ id: bad.md5, actualMd5: (error as CorruptObjectError).actualMd5 }]);
-    expect(report.missing).toEqual([missing]);
-    expect(progress.at(-1)).toBe(2);
+    expect(report.missing).toEqual([listedButMissing, missing]);
+    expect(progress.at(-1)).toBe(3);
   });
 });
 
