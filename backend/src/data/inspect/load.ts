@@ -1,0 +1,82 @@
+import { sqlName, sqlString, type Engine, type Row } from './engine.js';
+import { MalformedDataError, UnsupportedFormatError } from './errors.js';
+import { FORMATS, type DetectedFormat } from './formats.js';
+import { validateFile } from './validate.js';
+
+/**
+ * Loads a tabular file into a DuckDB table, parsing it once; profiling and diffing then scan the
+ * table, not the file. A file DuckDB refuses is re-checked by our validator, which names the
+ * line and byte; what DuckDB alone refuses is reported with DuckDB's words.
+ */
+export async function loadTable(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<void> {
+  switch (detected.format) {
+    case 'csv':
+    case 'tsv':
+      return loadCsv(engine, table, path, detected);
+    case 'parquet':
+      return create(engine, table, `read_parquet(${sqlString(path)})`, path, detected);
+    case 'jsonl':
+      return create(engine, table, `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`, path, detected);
+    case 'json':
+      return create(engine, table, `read_json(${sqlString(path)}, format = 'auto', sample_size = -1)`, path, detected);
+    case 'xlsx':
+      throw new UnsupportedFormatError("profiling Excel workbooks needs DuckDB's excel extension, which is not bundled", detected.mediaType);
+    default:
+      throw new UnsupportedFormatError(`${FORMATS[detected.format].label} is not tabular`, detected.mediaType);
+  }
+}
+
+async function create(engine: Engine, table: string, source: string, path: string, detected: DetectedFormat): Promise<void> {
+  try {
+    await engine.run(`CREATE TABLE ${sqlName(table)} AS SELECT * FROM ${source}`);
+  } catch (e) {
+    throw await refusal(e as Error, path, detected);
+  }
+}
+
+/** Our validator's error when it finds one (it names line and byte), else DuckDB's message. */
+async function refusal(error: Error, path: string, detected: DetectedFormat, line = 1, byteOffset = 0): Promise<Error> {
+  await validateFile(path, detected).catch((e: unknown) => {
+    if (!(e instanceof MalformedDataError)) throw e;
+    error = e;
+  });
+  if (error instanceof MalformedDataError) return error;
+  const firstLine = error.message.split('\n')[0]!;
+  return new MalformedDataError(FORMATS[detected.format].label, firstLine, { line, byteOffset });
+}
+
+interface SniffedColumn {
+  name: string;
+  type: string;
+}
+
+/**
+ * CSV in one pass with the dialect we detected: DuckDB sniffs the header and the column types
+ * from a sample, rows it cannot read go to a rejects table instead of failing the load, and a
+ * column whose later values do not fit the sampled type is re-read as text.
+ */
+async function loadCsv(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<void> {
+  const dialect = `delim = ${sqlString(detected.delimiter ?? ',')}, quote = '"', escape = '"'`;
+  let sniffed: Row;
+  try {
+    [sniffed = {}] = await engine.rows(`SELECT HasHeader, Columns FROM sniff_csv(${sqlString(path)}, ${dialect})`);
+  } catch (e) {
+    throw await refusal(e as Error, path, detected);
+  }
+  const columns = sniffed.Columns as SniffedColumn[];
+  const asText = new Set<string>();
+  const rejects = `${table}_rejects`;
+  const scans = `${table}_reject_scans`;
+  for (;;) {
+    const types = columns.map((c) => `${sqlString(c.name)}: ${sqlString(asText.has(c.name) ? 'VARCHAR' : c.type)}`).join(', ');
+    const source = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${sniffed.HasHeader === true}, columns = {${types}}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`;
+    await create(engine, table, source, path, detected);
+    const rejected = await engine.rows(`SELECT error_type, column_name, line, line_byte_position FROM ${sqlName(rejects)} ORDER BY line`);
+    if (!rejected.length) return;
+    const structural = rejected.find((r) => r.error_type !== 'CAST');
+    const miscast = rejected.map((r) => String(r.column_name)).filter((name) => !asText.has(name));
+    if (structural || !miscast.length) throw await refusal(new Error(String(structural?.error_type ?? 'rows DuckDB could not read')), path, detected, Number(structural?.line ?? 1), Number(structural?.line_byte_position ?? 0));
+    for (const name of miscast) asText.add(name);
+    await engine.run(`DROP TABLE ${sqlName(table)}; DROP TABLE ${sqlName(rejects)}; DROP TABLE ${sqlName(scans)}`);
+  }
+}

@@ -1,0 +1,143 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { detectFormat } from '../../../../backend/src/data/inspect/detect.js';
+import { withEngine } from '../../../../backend/src/data/inspect/engine.js';
+import { MalformedDataError, UnsupportedFormatError } from '../../../../backend/src/data/inspect/errors.js';
+import { profileFile } from '../../../../backend/src/data/inspect/profile.js';
+import { Profile } from '../../../../backend/src/data/inspect/profile-schema.js';
+import { TempDir, xlsx } from '../../../unit/data/inspect/builders.js';
+
+const dir = new TempDir();
+afterAll(() => dir.remove());
+
+interface Person {
+  id: number;
+  name: string | null;
+  city: string | null;
+  score: number | null;
+  joined: string | null;
+  active: boolean | null;
+}
+
+const CITIES = ['Paris', 'São Paulo', 'New York, NY', 'Berlin'];
+/** 30 people; every 4th score, every 5th city, every 7th join date is missing; names carry commas, quotes and a line break. */
+const people: Person[] = Array.from({ length: 30 }, (_, i) => ({
+  id: i + 1,
+  name: i === 9 ? null : i % 3 === 0 ? `Doe, "J${i}"` : i === 4 ? 'two\nlines' : `P${i % 6}`,
+  city: i % 5 === 0 ? null : CITIES[i % CITIES.length]!,
+  score: i % 4 === 0 ? null : Math.round(((i * 37) % 101) * 1.5 * 100) / 100,
+  joined: i % 7 === 0 ? null : `2024-0${1 + (i % 9)}-1${i % 10}`,
+  active: i % 11 === 0 ? null : i % 2 === 0,
+}));
+
+const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+const csv = ['id,name,city,score,joined,active', ...people.map((p) => [p.id, p.name, p.city, p.score, p.joined, p.active].map((v) => (v === null ? '' : quote(String(v)))).join(','))].join('\n') + '\n';
+
+/** What the profile should say, computed here in plain TypeScript. */
+function expectedNumbers(values: number[]): { min: number; max: number; mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+  return { min: Math.min(...values), max: Math.max(...values), mean, std };
+}
+
+function expectedTop(values: string[]): { value: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+    .slice(0, 10);
+}
+
+describe('profileFile', () => {
+  it('profiles a CSV with nulls and quoted fields exactly', async () => {
+    const path = dir.write('people.csv', csv);
+    const profile = Profile.parse(await profileFile(path, await detectFormat(path), { threads: 1 }));
+    expect(profile.rowCount).toBe(30);
+    expect(profile.columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 'integer'],
+      ['name', 'string'],
+      ['city', 'string'],
+      ['score', 'float'],
+      ['joined', 'date'],
+      ['active', 'boolean'],
+    ]);
+    const col = (name: string) => profile.columns.find((c) => c.name === name)!;
+
+    const scores = people.map((p) => p.score).filter((s): s is number => s !== null);
+    const want = expectedNumbers(scores);
+    const score = col('score');
+    expect(score.nullCount).toBe(30 - scores.length);
+    expect(score.numeric!.min).toBe(want.min);
+    expect(score.numeric!.max).toBe(want.max);
+    expect(score.numeric!.mean).toBeCloseTo(want.mean, 9);
+    expect(score.numeric!.std).toBeCloseTo(want.std, 9);
+    expect(score.distinctEstimate).toBe(new Set(scores).size);
+    expect(score.distinctExact).toBe(true);
+    const width = (want.max - want.min) / 20;
+    const bins = new Array<number>(20).fill(0);
+    for (const s of scores) bins[Math.min(Math.floor((s - want.min) / width), 19)]!++;
+    expect(score.histogram!.map((b) => b.count)).toEqual(bins);
+    expect(score.histogram![0]!.lower).toBe(want.min);
+    expect(score.histogram![19]!.upper).toBeCloseTo(want.max, 9);
+
+    // ids 1..30 span more than 20 values: 20 bins of 1.45
+    expect(col('id').numeric).toMatchObject({ min: 1, max: 30, mean: 15.5 });
+    expect(col('id').histogram!.reduce((a, b) => a + b.count, 0)).toBe(30);
+
+    const names = people.map((p) => p.name).filter((n): n is string => n !== null);
+    expect(col('name').nullCount).toBe(1);
+    expect(col('name').topValues).toEqual(expectedTop(names));
+    expect(col('name').distinctEstimate).toBe(new Set(names).size);
+    const cities = people.map((p) => p.city).filter((c): c is string => c !== null);
+    expect(col('city').topValues).toEqual(expectedTop(cities));
+    expect(col('city').nullCount).toBe(6);
+
+    const dates = people.map((p) => p.joined).filter((d): d is string => d !== null).sort();
+    expect(col('joined').range).toEqual({ min: dates[0], max: dates.at(-1) });
+    expect(col('joined').nullCount).toBe(30 - dates.length);
+    const flags = people.map((p) => p.active).filter((a): a is boolean => a !== null).map(String);
+    expect(col('active').topValues).toEqual(expectedTop(flags));
+
+    expect(profile.sample).toHaveLength(20);
+    expect(profile.sample[4]).toEqual([5, 'two\nlines', 'Paris', people[4]!.score, people[4]!.joined, people[4]!.active]);
+    expect(profile.sample[0]).toEqual([1, 'Doe, "J0"', null, null, null, null]);
+  });
+
+  it('re-reads a column as text when values past the sniffed sample do not fit its type', async () => {
+    const rows = Array.from({ length: 25_000 }, (_, i) => `${i},${i * 2}`);
+    const path = dir.write('late.csv', `id,code\n${rows.join('\n')}\n25000,n/a\n`);
+    const profile = await profileFile(path, await detectFormat(path), { threads: 1 });
+    expect(profile.rowCount).toBe(25_001);
+    expect(profile.columns.map((c) => c.type)).toEqual(['integer', 'string']);
+  });
+
+  it('reports a malformed CSV with the line and byte our validator finds', async () => {
+    const path = dir.write('ragged.csv', 'a,b\n1,2\n3,4\n5,6,7\n');
+    const err = await profileFile(path, await detectFormat(path), { threads: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MalformedDataError);
+    expect((err as MalformedDataError).position).toEqual({ line: 4, byteOffset: 12 });
+  });
+
+  it('profiles Parquet written by DuckDB, and JSON Lines', async () => {
+    const parquet = `${dir.path}/people.parquet`;
+    const source = dir.write('people-src.csv', csv);
+    await withEngine({ threads: 1 }, (e) => e.run(`COPY (SELECT * FROM read_csv('${source}')) TO '${parquet}' (FORMAT parquet)`));
+    const detected = await detectFormat(parquet);
+    expect(detected).toEqual({ format: 'parquet', mediaType: 'application/vnd.apache.parquet', tabular: true });
+    const fromParquet = await profileFile(parquet, detected, { threads: 1 });
+    const fromCsv = await profileFile(source, await detectFormat(source), { threads: 1 });
+    expect({ ...fromParquet, format: 'csv' }).toEqual(fromCsv);
+
+    const jsonl = dir.write('people.jsonl', people.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const fromJsonl = await profileFile(jsonl, await detectFormat(jsonl), { threads: 1 });
+    expect(fromJsonl.rowCount).toBe(30);
+    expect(fromJsonl.columns.find((c) => c.name === 'score')!.numeric).toEqual(fromCsv.columns.find((c) => c.name === 'score')!.numeric);
+  });
+
+  it('refuses what the engine cannot profile', async () => {
+    const path = dir.write('book.xlsx', await xlsx());
+    await expect(profileFile(path, await detectFormat(path))).rejects.toBeInstanceOf(UnsupportedFormatError);
+    const png = dir.write('x.txt', 'just text\n');
+    await expect(profileFile(png, await detectFormat(png))).rejects.toThrow(/plain text is not tabular/);
+  });
+});
