@@ -3,6 +3,7 @@ import { sqlName, sqlString, withEngine, type Engine, type EngineOptions, type R
 import type { DetectedFormat } from './formats.js';
 import { loadTable } from './load.js';
 import type { ColumnProfile, HistogramBin, NumericStats, Profile, SampleValue, TopValue } from './profile-schema.js';
+import { sampleValue } from './sample.js';
 
 export interface ProfileOptions extends EngineOptions {
   /** Rows in the sample; 20 by default. */
@@ -161,15 +162,4 @@ function toTop(entries: { key: unknown; value: unknown }[]): TopValue[] {
 async function sampleRowsOf(engine: Engine, table: string, columns: Column[], limit: number): Promise<SampleValue[][]> {
   const rows = await engine.rows(`SELECT * FROM ${sqlName(table)} LIMIT ${Math.max(0, Math.floor(limit))}`);
   return rows.map((row) => columns.map((c) => sampleValue(row[c.name], c)));
-}
-
-/** JSON-safe sample values: integers as numbers while exact, nested values as JSON text. */
-function sampleValue(value: unknown, c: Column): SampleValue {
-  if (value === null || value === undefined || typeof value === 'boolean') return value ?? null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'string') {
-    const n = Number(value);
-    return c.type === 'integer' && Number.isSafeInteger(n) ? n : value;
-  }
-  return JSON.stringify(value);
 }
