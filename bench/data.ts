@@ -1,0 +1,131 @@
+// `npm run bench:data`: a generated CSV (13 columns, quoted fields, nulls; 1 GB, or BENCH_SIZE_MB)
+// read raw, hashed (md5, as the store does), validated, hashed and validated in one pass (what an
+// upload does), profiled by us, and profiled by DuckDB alone (SUMMARIZE) — all in the same run, as
+// MB/s and as ratios. The file is cached under .mlwb/cache, so a rerun skips generating it.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { detectFormat } from '../backend/src/data/inspect/detect.js';
+import { sqlString } from '../backend/src/data/inspect/engine.js';
+import { profileFile } from '../backend/src/data/inspect/profile.js';
+import { createValidator } from '../backend/src/data/inspect/validate.js';
+
+const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1000);
+const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
+const CHUNK = 1024 * 1024;
+
+const CATEGORIES = ['books', 'games', 'garden', 'music', 'tools', 'toys'];
+const CITIES = ['Berlin', 'Paris', 'New York, NY', 'São Paulo', 'Tokyo'];
+
+/** One row; a fixed LCG keeps the file identical from run to run. */
+function row(i: number, r: number): string {
+  const user = `"user ${i % 9973}, the ""${Math.floor(r * 100)}"""`;
+  const score = i % 7 === 0 ? '' : (r * 10).toFixed(3);
+  const city = i % 5 === 0 ? '' : `"${CITIES[i % CITIES.length]}"`;
+  const day = String(1 + (i % 28)).padStart(2, '0');
+  const minute = String(i % 60).padStart(2, '0');
+  return `${i},${user},${CATEGORIES[i % 6]},${(r * 1000).toFixed(2)},${i % 17},2024-01-${day} 12:${minute}:00,${i % 3 === 0},${score},${city},"note ${r.toString(36).slice(2, 10)}",${(r * 180 - 90).toFixed(5)},${(r * 360 - 180).toFixed(5)},C${i % 1000}\n`;
+}
+
+async function generate(path: string, bytes: number): Promise<void> {
+  const tmp = `${path}.partial`;
+  const out = createWriteStream(tmp);
+  out.write('id,user,category,price,qty,ts,flag,score,city,comment,lat,lon,code\n');
+  let seed = 1;
+  let written = 0;
+  for (let i = 0; written < bytes; ) {
+    let chunk = '';
+    for (let k = 0; k < 10_000; k++, i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      chunk += row(i, seed / 2147483648);
+    }
+    written += Buffer.byteLength(chunk);
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
+  renameSync(tmp, path);
+}
+
+async function stream(path: string, each: (chunk: Buffer) => void): Promise<number> {
+  const t0 = performance.now();
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) each(chunk);
+  return performance.now() - t0;
+}
+
+async function duckdbSummarize(path: string): Promise<number> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(THREADS), autoinstall_known_extensions: 'false' });
+  const connection = await instance.connect();
+  try {
+    const t0 = performance.now();
+    await connection.runAndReadAll(`SUMMARIZE SELECT * FROM read_csv(${sqlString(path)})`);
+    return performance.now() - t0;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function main(): Promise<void> {
+  const cache = resolve('.mlwb/cache');
+  mkdirSync(cache, { recursive: true });
+  const path = join(cache, `bench-data-${SIZE_MB}MB-v1.csv`);
+  const generated = !existsSync(path);
+  if (generated) await generate(path, SIZE_MB * 1e6);
+  const mb = statSync(path).size / 1e6;
+  const detected = await detectFormat(path);
+
+  await stream(path, () => undefined); // warm the page cache, so every pass reads from memory alike
+  const rawMs = await stream(path, () => undefined);
+  const md5 = createHash('md5');
+  const md5Ms = await stream(path, (c) => md5.update(c));
+  const validator = createValidator(detected)!;
+  const validateMs = await stream(path, (c) => validator.write(c));
+  validator.end();
+  const hashAndValidate = { md5: createHash('md5'), validator: createValidator(detected)! };
+  const hashValidateMs = await stream(path, (c) => {
+    hashAndValidate.md5.update(c);
+    hashAndValidate.validator.write(c);
+  });
+  const duckdbMs = await duckdbSummarize(path);
+  let t0 = performance.now();
+  const profile = await profileFile(path, detected, { threads: THREADS });
+  const profileMs = performance.now() - t0;
+  // What an add does when hashing and validation overlap with profiling.
+  t0 = performance.now();
+  const overlapped = { md5: createHash('md5'), validator: createValidator(detected)! };
+  await Promise.all([
+    stream(path, (c) => {
+      overlapped.md5.update(c);
+      overlapped.validator.write(c);
+    }),
+    profileFile(path, detected, { threads: THREADS }),
+  ]);
+  const overlapMs = performance.now() - t0;
+
+  const rate = (ms: number): number => Math.round((mb / (ms / 1000)) * 10) / 10;
+  const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+  const figure = (ms: number) => ({ ms: Math.round(ms), mbPerS: rate(ms), timeVsRawRead: ratio(ms, rawMs), timeVsDuckdbProfile: ratio(ms, duckdbMs) });
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'data.inspect',
+        file: { mb: Math.round(mb), rows: profile.rowCount, columns: profile.columns.length, generated, format: detected.format },
+        threads: THREADS,
+        rawRead: figure(rawMs),
+        md5: figure(md5Ms),
+        validate: figure(validateMs),
+        md5AndValidateOnePass: figure(hashValidateMs),
+        duckdbSummarize: figure(duckdbMs),
+        profile: figure(profileMs),
+        profileWithMd5AndValidateOverlapped: figure(overlapMs),
+        node: process.version,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+void main();
