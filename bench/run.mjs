@@ -17,6 +17,8 @@ await esbuild.build({
   format: 'cjs',
   target: 'node20',
   external: ['better-sqlite3', 'cpu-features'],
+  // as in esbuild.mjs: ssh2 (via dockerode) tries optional .node addons in a try/catch
+  plugins: [{ name: 'optional-addons', setup: (b) => b.onResolve({ filter: /\.node$/ }, (a) => ({ path: a.path, external: true })) }],
   logLevel: 'warning',
 });
 const result = spawnSync(process.execPath, [outfile, ...process.argv.slice(3)], { stdio: 'inherit' });
