@@ -89,20 +89,26 @@ async function main(): Promise<void> {
     hashAndValidate.validator.write(c);
   });
   const duckdbMs = await duckdbSummarize(path);
-  let t0 = performance.now();
+  const t0 = performance.now();
   const profile = await profileFile(path, detected, { threads: THREADS });
   const profileMs = performance.now() - t0;
-  // What an add does when hashing and validation overlap with profiling.
-  t0 = performance.now();
-  const overlapped = { md5: createHash('md5'), validator: createValidator(detected)! };
-  await Promise.all([
-    stream(path, (c) => {
-      overlapped.md5.update(c);
-      overlapped.validator.write(c);
-    }),
-    profileFile(path, detected, { threads: THREADS }),
-  ]);
-  const overlapMs = performance.now() - t0;
+  // What an add can do: hash (and validate) the upload while DuckDB profiles it. DuckDB's strict
+  // CSV reader already refuses what the validator refuses, so hashing alone is the lean variant.
+  const overlapped = async (validate: boolean): Promise<number> => {
+    const t0 = performance.now();
+    const md5 = createHash('md5');
+    const validator = createValidator(detected)!;
+    await Promise.all([
+      stream(path, (c) => {
+        md5.update(c);
+        if (validate) validator.write(c);
+      }),
+      profileFile(path, detected, { threads: THREADS }),
+    ]);
+    return performance.now() - t0;
+  };
+  const overlapMd5Ms = await overlapped(false);
+  const overlapMd5ValidateMs = await overlapped(true);
 
   const rate = (ms: number): number => Math.round((mb / (ms / 1000)) * 10) / 10;
   const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
@@ -119,7 +125,8 @@ async function main(): Promise<void> {
         md5AndValidateOnePass: figure(hashValidateMs),
         duckdbSummarize: figure(duckdbMs),
         profile: figure(profileMs),
-        profileWithMd5AndValidateOverlapped: figure(overlapMs),
+        profileWithMd5Overlapped: figure(overlapMd5Ms),
+        profileWithMd5AndValidateOverlapped: figure(overlapMd5ValidateMs),
         node: process.version,
       },
       null,

@@ -57,6 +57,10 @@ export class CsvScanner {
         i = this.skipQuoted(chunk, i);
         continue;
       }
+      if (this.state === State.Unquoted) {
+        i = this.skipUnquoted(chunk, i);
+        if (i === n) break;
+      }
       const b = chunk[i]!;
       const problem = this.state === State.QuoteInQuoted ? this.afterQuote(b, i) : this.outsideQuotes(b, i);
       if (problem) return problem;
@@ -79,14 +83,22 @@ export class CsvScanner {
     return this.hasContent ? this.endRecord() : undefined;
   }
 
-  /** Inside quotes only a quote matters: jump to it, counting the line ends on the way. */
+  /** Inside an unquoted field only a delimiter or a line end matters: the tight loop where most bytes go. */
+  private skipUnquoted(chunk: Uint8Array, from: number): number {
+    const d = this.delimiter;
+    let i = from;
+    for (let b = chunk[i]; i < chunk.length && b !== d && b !== LF; b = chunk[++i]);
+    return i;
+  }
+
+  /** Inside quotes only a quote matters: skip to it, counting the line ends on the way. */
   private skipQuoted(chunk: Uint8Array, from: number): number {
-    const q = chunk.indexOf(QUOTE, from);
-    const to = q === -1 ? chunk.length : q;
-    for (let nl = chunk.indexOf(LF, from); nl !== -1 && nl < to; nl = chunk.indexOf(LF, nl + 1)) this.line++;
-    if (q === -1) return chunk.length;
+    let i = from;
+    let b = chunk[i];
+    for (; i < chunk.length && b !== QUOTE; b = chunk[++i]) if (b === LF) this.line++;
+    if (i === chunk.length) return i;
     this.state = State.QuoteInQuoted;
-    return q + 1;
+    return i + 1;
   }
 
   private afterQuote(b: number, i: number): CsvProblem | undefined {

@@ -118,12 +118,13 @@ function secondPassExprs(c: Column, i: number, first: FirstPass): string[] {
   const col = sqlName(c.name);
   const shape = first.shapes[i];
   const values = first.candidates[i];
-  const exprs = first.estimates[i]! < EXACT_DISTINCT_BELOW ? [`count(DISTINCT ${c.type === 'other' ? `${col}::VARCHAR` : col}) AS x${i}`] : [];
+  const estimate = first.estimates[i]!;
+  // A histogram of every value already counts the distinct ones.
+  if (values && estimate < EXACT_TOP_BELOW) return [`histogram(${col}::VARCHAR) AS h${i}`];
+  const exprs = estimate < EXACT_DISTINCT_BELOW ? [`count(DISTINCT ${c.type === 'other' ? `${col}::VARCHAR` : col}) AS x${i}`] : [];
   if (shape) {
     const index = `least(floor((${col}::DOUBLE - ${shape.lower}) / ${shape.width}), ${shape.count - 1})::INTEGER`;
     exprs.push(`histogram(${index}) FILTER (WHERE ${col} IS NOT NULL${c.type === 'float' ? ` AND isfinite(${col})` : ''}) AS h${i}`);
-  } else if (values && first.estimates[i]! < EXACT_TOP_BELOW) {
-    exprs.push(`histogram(${col}::VARCHAR) AS h${i}`);
   } else if (values?.length) {
     exprs.push(`histogram(${col}::VARCHAR) FILTER (WHERE ${col}::VARCHAR IN (${values.map(sqlString).join(', ')})) AS h${i}`);
   }
@@ -138,7 +139,10 @@ async function secondPass(engine: Engine, table: string, columns: Column[], firs
   return {
     bins: first.shapes.map((shape, i) => (shape ? toBins(shape, entries(i)) : null)),
     top: first.candidates.map((values, i) => (values ? toTop(entries(i)) : null)),
-    distinct: columns.map((_, i) => (row[`x${i}`] == null ? undefined : Number(row[`x${i}`]))),
+    distinct: columns.map((_, i) => {
+      if (row[`x${i}`] != null) return Number(row[`x${i}`]);
+      return first.candidates[i] && first.estimates[i]! < EXACT_TOP_BELOW ? entries(i).length : undefined;
+    }),
   };
 }
 
