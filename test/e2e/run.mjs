@@ -1,12 +1,16 @@
 // UI end-to-end test: the packaged extension (dist/ml-workbench.vsix) in code-server, connected
 // to the real backend, driven in headless Debian chromium by playwright-core.
 //   npm run test:e2e            (packages first; `npm run setup` must have installed code-server)
-// Prints "N passed, N failed", exits 1 on any failure. Screenshots: test/e2e/artifacts/.
+// Prints "N passed, N failed", exits 1 on any failure. Screenshots: test/e2e/artifacts/ (a failed
+// check adds failure-<n>.png). The Environments checks need Docker with mlwb/python-cpu or a
+// python3 with Jupyter (harness.mjs's environmentDriver); without either they are skipped, saying why.
 // Then runs test/e2e/ext-host (mocha) inside code-server's Node extension host.
 // Env: CODE_SERVER, CHROMIUM (binaries), KEEP_TMP=1 (keep the temp dir with the logs),
+//      MLWB_E2E_DRIVER=docker|local|none (the environments driver; default: the first that works),
 //      VERBOSE=1 (echo the workbench log of the extension-host run).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { environmentChecks } from './environments.mjs';
 import { ARTIFACTS, missingPrerequisites, startFixture } from './harness.mjs';
 import {
   openViewContainer, paletteCommands, runCommand, selectedOutputChannel, sidebarViewTitles,
@@ -25,6 +29,10 @@ if (missing.length) {
   process.exit(1);
 }
 
+// failure shots of an earlier run would read as this run's
+mkdirSync(ARTIFACTS, { recursive: true });
+for (const name of readdirSync(ARTIFACTS).filter((n) => /^failure.*\.png$/.test(n))) rmSync(path.join(ARTIFACTS, name), { force: true });
+
 const results = [];
 const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 
@@ -34,10 +42,13 @@ async function check(name, fn) {
     await fn();
     results.push({ name, ok: true });
     console.log(`  ✓ ${name} (${Math.round(performance.now() - t)} ms)`);
+    return true;
   } catch (err) {
     results.push({ name, ok: false });
     const message = String(err instanceof Error ? err.message : err).split('\n').slice(0, 8).join('\n    ');
     console.log(`  ✗ ${name}\n    ${message}`);
+    await shot(fixture.page, `failure-${results.length}`).catch(() => {});
+    return false;
   }
 }
 
@@ -86,7 +97,8 @@ try {
     await shot(page, '4-log');
   });
 
-  if (results.some((r) => !r.ok)) await shot(page, 'failure').catch(() => {});
+  await page.keyboard.press('Escape');
+  await environmentChecks({ page, fixture, check, shot });
 
   console.log('e2e: mocha in the extension host (test/e2e/ext-host)');
   const hostResults = [];
