@@ -134,6 +134,21 @@ describe('profileFile', () => {
     expect(fromJsonl.columns.find((c) => c.name === 'score')!.numeric).toEqual(fromCsv.columns.find((c) => c.name === 'score')!.numeric);
   });
 
+  it('profiles a header-only file and an all-empty column', async () => {
+    const empty = dir.write('empty.csv', 'id,name\n');
+    const none = await profileFile(empty, await detectFormat(empty), { threads: 1 });
+    expect(none.rowCount).toBe(0);
+    expect(none.sample).toEqual([]);
+    expect(none.columns.map((c) => ({ nulls: c.nullCount, numeric: c.numeric, histogram: c.histogram, top: c.topValues }))).toEqual([
+      { nulls: 0, numeric: null, histogram: null, top: [] },
+      { nulls: 0, numeric: null, histogram: null, top: [] },
+    ]);
+    const blank = dir.write('blank.csv', 'id,note\n1,\n2,\n3,\n');
+    const profile = Profile.parse(await profileFile(blank, await detectFormat(blank), { threads: 1 }));
+    expect(profile.columns[1]).toMatchObject({ name: 'note', nullCount: 3, distinctEstimate: 0, topValues: [] });
+    expect(profile.columns[0]!.histogram!.map((b) => b.count)).toEqual([1, 1, 1]);
+  });
+
   it('refuses what the engine cannot profile', async () => {
     const path = dir.write('book.xlsx', await xlsx());
     await expect(profileFile(path, await detectFormat(path))).rejects.toBeInstanceOf(UnsupportedFormatError);
