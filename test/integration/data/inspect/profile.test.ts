@@ -111,11 +111,15 @@ describe('profileFile', () => {
     expect(profile.columns.map((c) => c.type)).toEqual(['integer', 'string']);
   });
 
-  it('reports a malformed CSV with the line and byte our validator finds', async () => {
-    const path = dir.write('ragged.csv', 'a,b\n1,2\n3,4\n5,6,7\n');
+  it.each([
+    { what: 'a ragged row', content: Buffer.from('a,b\n1,2\n3,4\n5,6,7\n'), line: 4, byteOffset: 12 },
+    { what: 'an unterminated quote', content: Buffer.from('a,b\n1,2\n3,"open\n5,6\n'), line: 3, byteOffset: 10 },
+    { what: 'invalid UTF-8', content: Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]), line: 3, byteOffset: 10 },
+  ])('refuses a CSV with $what, naming the line and byte our validator finds', async ({ content, line, byteOffset }) => {
+    const path = dir.write('malformed.csv', content);
     const err = await profileFile(path, await detectFormat(path), { threads: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedDataError);
-    expect((err as MalformedDataError).position).toEqual({ line: 4, byteOffset: 12 });
+    expect((err as MalformedDataError).position).toEqual({ line, byteOffset });
   });
 
   it('profiles Parquet written by DuckDB, and JSON Lines', async () => {
