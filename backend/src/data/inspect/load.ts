@@ -59,23 +59,31 @@ async function loadCsv(engine: Engine, table: string, path: string, detected: De
   const dialect = `delim = ${sqlString(detected.delimiter ?? ',')}, quote = '"', escape = '"'`;
   let sniffed: Row;
   try {
-    [sniffed = {}] = await engine.rows(`SELECT HasHeader, Columns FROM sniff_csv(${sqlString(path)}, ${dialect})`);
+    [sniffed = {}] = await engine.rows(`SELECT HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${sqlString(path)}, ${dialect})`);
   } catch (e) {
     throw await refusal(e as Error, path, detected);
   }
   const columns = sniffed.Columns as SniffedColumn[];
+  // Dates the sniffer read in a non-ISO format (e.g. 31/12/2024) keep that format.
+  const formats = [['dateformat', sniffed.DateFormat], ['timestampformat', sniffed.TimestampFormat]]
+    .filter(([, f]) => typeof f === 'string' && f)
+    .map(([option, f]) => `, ${option} = ${sqlString(String(f))}`)
+    .join('');
   const asText = new Set<string>();
   const rejects = `${table}_rejects`;
   const scans = `${table}_reject_scans`;
   for (;;) {
     const types = columns.map((c) => `${sqlString(c.name)}: ${sqlString(asText.has(c.name) ? 'VARCHAR' : c.type)}`).join(', ');
-    const source = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${sniffed.HasHeader === true}, columns = {${types}}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`;
+    const source = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${sniffed.HasHeader === true}${formats}, columns = {${types}}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`;
     await create(engine, table, source, path, detected);
-    const rejected = await engine.rows(`SELECT error_type, column_name, line, line_byte_position FROM ${sqlName(rejects)} ORDER BY line`);
+    const rejected = await engine.rows(`SELECT error_type, error_message, column_name, line, line_byte_position FROM ${sqlName(rejects)} ORDER BY line`);
     if (!rejected.length) return;
     const structural = rejected.find((r) => r.error_type !== 'CAST');
     const miscast = rejected.map((r) => String(r.column_name)).filter((name) => !asText.has(name));
-    if (structural || !miscast.length) throw await refusal(new Error(String(structural?.error_type ?? 'rows DuckDB could not read')), path, detected, Number(structural?.line ?? 1), Number(structural?.line_byte_position ?? 0));
+    if (structural || !miscast.length) {
+      const first = structural ?? rejected[0]!;
+      throw await refusal(new Error(`${String(first.error_type)}: ${String(first.error_message)}`), path, detected, Number(first.line), Number(first.line_byte_position));
+    }
     for (const name of miscast) asText.add(name);
     await engine.run(`DROP TABLE ${sqlName(table)}; DROP TABLE ${sqlName(rejects)}; DROP TABLE ${sqlName(scans)}`);
   }

@@ -138,6 +138,12 @@ describe('profileFile', () => {
     expect(fromJsonl.columns.find((c) => c.name === 'score')!.numeric).toEqual(fromCsv.columns.find((c) => c.name === 'score')!.numeric);
   });
 
+  it('keeps a date format the sniffer found', async () => {
+    const path = dir.write('dates.csv', 'day,n\n31/12/2024,1\n01/02/2025,2\n15/06/2025,3\n');
+    const profile = await profileFile(path, await detectFormat(path), { threads: 1 });
+    expect(profile.columns[0]).toMatchObject({ type: 'date', range: { min: '2024-12-31', max: '2025-06-15' } });
+  });
+
   it('profiles a header-only file and an all-empty column', async () => {
     const empty = dir.write('empty.csv', 'id,name\n');
     const none = await profileFile(empty, await detectFormat(empty), { threads: 1 });
