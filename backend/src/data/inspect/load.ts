@@ -16,9 +16,8 @@ export async function loadTable(engine: Engine, table: string, path: string, det
     case 'parquet':
       return create(engine, table, `read_parquet(${sqlString(path)})`, path, detected);
     case 'jsonl':
-      return create(engine, table, `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`, path, detected);
     case 'json':
-      return create(engine, table, `read_json(${sqlString(path)}, format = 'auto', sample_size = -1)`, path, detected);
+      return loadJson(engine, table, path, detected);
     case 'xlsx':
       throw new UnsupportedFormatError("profiling Excel workbooks needs DuckDB's excel extension, which is not bundled", detected.mediaType);
     default:
@@ -31,6 +30,19 @@ async function create(engine: Engine, table: string, source: string, path: strin
     await engine.run(`CREATE TABLE ${sqlName(table)} AS SELECT * FROM ${source}`);
   } catch (e) {
     throw await refusal(e as Error, path, detected);
+  }
+}
+
+/**
+ * JSON and JSON Lines: DuckDB infers the columns from a sample of records; when a later record
+ * does not fit, read again with every record as the sample (a second pass, only then).
+ */
+async function loadJson(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<void> {
+  const format = detected.format === 'jsonl' ? 'newline_delimited' : 'auto';
+  try {
+    await engine.run(`CREATE TABLE ${sqlName(table)} AS SELECT * FROM read_json(${sqlString(path)}, format = '${format}')`);
+  } catch {
+    await create(engine, table, `read_json(${sqlString(path)}, format = '${format}', sample_size = -1)`, path, detected);
   }
 }
 

@@ -47,15 +47,16 @@ function firstNonSpace(text: Uint8Array): number | undefined {
 }
 
 /**
- * JSON Lines when every complete line parses on its own (and there are two, or the one line is
- * the whole file, which is also a JSON document); JSON when the text tokenizes as a document.
+ * JSON Lines when the first line is a whole JSON value and more lines follow (a single JSON
+ * document cannot go on after its value, so a broken later line is malformed JSON Lines, for
+ * validation to name); one line that is the whole file is either; JSON when the text tokenizes.
  */
 function sniffJson(text: Uint8Array, whole: boolean): Format[] {
   const decoded = Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
   const lines = decoded.split('\n');
   if (!whole) lines.pop(); // the last line may be cut off
   const values = lines.filter((l) => l.trim());
-  if (values.length && values.every(parses)) {
+  if (values.length && parses(values[0]!)) {
     if (values.length >= 2) return ['jsonl'];
     if (whole) return ['json', 'jsonl'];
   }

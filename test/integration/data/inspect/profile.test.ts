@@ -138,6 +138,22 @@ describe('profileFile', () => {
     expect(fromJsonl.columns.find((c) => c.name === 'score')!.numeric).toEqual(fromCsv.columns.find((c) => c.name === 'score')!.numeric);
   });
 
+  it('reads JSON Lines whose later records do not fit the sampled types', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ id: i, v: i }));
+    const path = dir.write('late.jsonl', [...lines, JSON.stringify({ id: 30_000, v: 'text now', extra: true })].join('\n') + '\n');
+    const profile = await profileFile(path, await detectFormat(path), { threads: 1 });
+    expect(profile.rowCount).toBe(30_001);
+    expect(profile.columns.map((c) => c.name)).toEqual(['id', 'v', 'extra']);
+    expect(profile.columns[1]!.type).not.toBe('integer');
+  });
+
+  it('refuses malformed JSON Lines with the line and byte', async () => {
+    const path = dir.write('bad.jsonl', '{"a": 1}\n{"a": 2\n');
+    const err = await profileFile(path, await detectFormat(path), { threads: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MalformedDataError);
+    expect((err as MalformedDataError).position).toEqual({ line: 2, byteOffset: 16 });
+  });
+
   it('keeps a date format the sniffer found', async () => {
     const path = dir.write('dates.csv', 'day,n\n31/12/2024,1\n01/02/2025,2\n15/06/2025,3\n');
     const profile = await profileFile(path, await detectFormat(path), { threads: 1 });

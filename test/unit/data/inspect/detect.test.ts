@@ -25,6 +25,7 @@ const recognised: Recognised[] = [
   { name: 'records.json', content: () => '[\n  {"a": 1},\n  {"a": 2}\n]\n', format: 'json', mediaType: 'application/json', tabular: true },
   { name: 'records.jsonl', content: () => '{"a": 1}\n{"a": 2}\n', format: 'jsonl', mediaType: 'application/jsonl', tabular: true },
   { name: 'lines-in.json', content: () => '{"a": 1}\n{"a": 2}\n', format: 'jsonl', mediaType: 'application/jsonl', tabular: true },
+  { name: 'broken-later.jsonl', content: () => '{"a": 1}\n{"a": 2\n', format: 'jsonl', mediaType: 'application/jsonl', tabular: true },
   { name: 'one.jsonl', content: () => '{"a": 1}\n', format: 'jsonl', mediaType: 'application/jsonl', tabular: true },
   { name: 'book.xlsx', content: build.xlsx, format: 'xlsx', mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', tabular: true },
   { name: 'photo.jpg', content: build.jpeg, format: 'jpeg', mediaType: 'image/jpeg', tabular: false },
