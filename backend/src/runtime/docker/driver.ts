@@ -181,7 +181,10 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async followLogs(envId: string, onLine: (line: LogLine) => void): Promise<() => void> {
-    const stream = (await this.docker.getContainer(containerName(envId)).logs({ stdout: true, stderr: true, follow: true, tail: 0, timestamps: true })) as Readable;
+    const container = this.docker.getContainer(containerName(envId));
+    // From this run's start: the server's start-up lines are written before anyone can follow them.
+    const since = Math.floor(Date.parse((await container.inspect()).State.StartedAt) / 1000);
+    const stream = (await container.logs({ stdout: true, stderr: true, follow: true, since, timestamps: true })) as Readable;
     demuxLines(this.docker, stream, onLine);
     return () => stream.destroy();
   }

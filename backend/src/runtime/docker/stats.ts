@@ -1,7 +1,8 @@
 /** The part of Docker's stats answer we read (API 1.41). */
 export interface DockerStats {
-  cpu_stats: { cpu_usage: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
-  precpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage?: number };
+  /** Absent for a container that is stopping or being removed. */
+  cpu_stats?: { cpu_usage?: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage: number }; system_cpu_usage?: number };
   memory_stats: { usage?: number; limit?: number };
 }
 
@@ -10,9 +11,9 @@ export interface DockerStats {
  * two samples one answer carries.
  */
 export function cpuPercent(s: DockerStats): number {
-  const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
-  const systemDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
-  const cpus = s.cpu_stats.online_cpus ?? s.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
+  const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1;
   if (cpuDelta <= 0 || systemDelta <= 0) return 0;
   return Math.round((cpuDelta / systemDelta) * cpus * 100 * 10) / 10;
 }

@@ -84,5 +84,6 @@ describe('cpuPercent', () => {
     };
     expect(cpuPercent(stats)).toBe(20);
     expect(cpuPercent({ ...stats, precpu_stats: stats.cpu_stats })).toBe(0);
+    expect(cpuPercent({ memory_stats: {} })).toBe(0); // a container being removed answers without CPU figures
   });
 });
