@@ -8,7 +8,8 @@ import { validateFile } from './validate.js';
  * table, not the file. A file DuckDB refuses is re-checked by our validator, which names the
  * line and byte; what DuckDB alone refuses is reported with DuckDB's words.
  */
-export async function loadTable(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<void> {
+/** Returns the table function that read the file, e.g. to read its first rows in file order. */
+export async function loadTable(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<string> {
   switch (detected.format) {
     case 'csv':
     case 'tsv':
@@ -25,9 +26,10 @@ export async function loadTable(engine: Engine, table: string, path: string, det
   }
 }
 
-async function create(engine: Engine, table: string, source: string, path: string, detected: DetectedFormat): Promise<void> {
+async function create(engine: Engine, table: string, source: string, path: string, detected: DetectedFormat): Promise<string> {
   try {
     await engine.run(`CREATE TABLE ${sqlName(table)} AS SELECT * FROM ${source}`);
+    return source;
   } catch (e) {
     throw await refusal(e as Error, path, detected);
   }
@@ -37,12 +39,14 @@ async function create(engine: Engine, table: string, source: string, path: strin
  * JSON and JSON Lines: DuckDB infers the columns from a sample of records; when a later record
  * does not fit, read again with every record as the sample (a second pass, only then).
  */
-async function loadJson(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<void> {
+async function loadJson(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<string> {
   const format = detected.format === 'jsonl' ? 'newline_delimited' : 'auto';
+  const source = `read_json(${sqlString(path)}, format = '${format}')`;
   try {
-    await engine.run(`CREATE TABLE ${sqlName(table)} AS SELECT * FROM read_json(${sqlString(path)}, format = '${format}')`);
+    await engine.run(`CREATE TABLE ${sqlName(table)} AS SELECT * FROM ${source}`);
+    return source;
   } catch {
-    await create(engine, table, `read_json(${sqlString(path)}, format = '${format}', sample_size = -1)`, path, detected);
+    return create(engine, table, `read_json(${sqlString(path)}, format = '${format}', sample_size = -1)`, path, detected);
   }
 }
 
@@ -67,7 +71,7 @@ interface SniffedColumn {
  * from a sample, rows it cannot read go to a rejects table instead of failing the load, and a
  * column whose later values do not fit the sampled type is re-read as text.
  */
-async function loadCsv(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<void> {
+async function loadCsv(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<string> {
   const dialect = `delim = ${sqlString(detected.delimiter ?? ',')}, quote = '"', escape = '"'`;
   let sniffed: Row;
   try {
@@ -86,10 +90,10 @@ async function loadCsv(engine: Engine, table: string, path: string, detected: De
   const scans = `${table}_reject_scans`;
   for (;;) {
     const types = columns.map((c) => `${sqlString(c.name)}: ${sqlString(asText.has(c.name) ? 'VARCHAR' : c.type)}`).join(', ');
-    const source = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${sniffed.HasHeader === true}${formats}, columns = {${types}}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`;
-    await create(engine, table, source, path, detected);
+    const read = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${sniffed.HasHeader === true}${formats}, columns = {${types}}`;
+    await create(engine, table, `${read}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`, path, detected);
     const rejected = await engine.rows(`SELECT error_type, error_message, column_name, line, line_byte_position FROM ${sqlName(rejects)} ORDER BY line`);
-    if (!rejected.length) return;
+    if (!rejected.length) return `${read})`;
     const structural = rejected.find((r) => r.error_type !== 'CAST');
     const miscast = rejected.map((r) => String(r.column_name)).filter((name) => !asText.has(name));
     if (structural || !miscast.length) {

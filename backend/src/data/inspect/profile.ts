@@ -24,12 +24,16 @@ export const EXACT_TOP_BELOW = 1_000;
  */
 export function profileFile(path: string, detected: DetectedFormat, options: ProfileOptions = {}): Promise<Profile> {
   return withEngine(options, async (engine) => {
-    await loadTable(engine, 'data', path, detected);
-    return profileTable(engine, 'data', detected.format, options.sampleRows ?? 20);
+    // Loading in any order is about a quarter faster; the sample is read from the file, in order.
+    await engine.run('SET preserve_insertion_order = false');
+    const source = await loadTable(engine, 'data', path, detected);
+    await engine.run('SET preserve_insertion_order = true');
+    return profileTable(engine, 'data', detected.format, options.sampleRows ?? 20, source);
   });
 }
 
-export async function profileTable(engine: Engine, table: string, format: string, sampleRows: number): Promise<Profile> {
+/** Profiles a loaded table; the sample comes from `sampleSource` (a table function) when given, else from the table. */
+export async function profileTable(engine: Engine, table: string, format: string, sampleRows: number, sampleSource?: string): Promise<Profile> {
   const columns = await tableColumns(engine, table);
   const [stats = {}] = await engine.rows(`SELECT ${['count(*) AS n', ...columns.flatMap(statsExprs)].join(', ')} FROM ${sqlName(table)}`);
   const rowCount = Number(stats.n);
@@ -38,7 +42,7 @@ export async function profileTable(engine: Engine, table: string, format: string
   const shapes = columns.map((c, i) => binShape(c, numeric[i] ?? null));
   const estimates = columns.map((_, i) => Number(stats[`d${i}`]));
   const histograms = await secondPass(engine, table, columns, { shapes, candidates, estimates });
-  const sample = await sampleRowsOf(engine, table, columns, sampleRows);
+  const sample = await sampleRowsOf(engine, sampleSource ?? sqlName(table), columns, sampleRows);
   return {
     version: 1,
     format,
@@ -163,7 +167,8 @@ function toTop(entries: { key: unknown; value: unknown }[]): TopValue[] {
     .slice(0, TOP_VALUES);
 }
 
-async function sampleRowsOf(engine: Engine, table: string, columns: Column[], limit: number): Promise<SampleValue[][]> {
-  const rows = await engine.rows(`SELECT * FROM ${sqlName(table)} LIMIT ${Math.max(0, Math.floor(limit))}`);
+async function sampleRowsOf(engine: Engine, from: string, columns: Column[], limit: number): Promise<SampleValue[][]> {
+  if (limit <= 0) return [];
+  const rows = await engine.rows(`SELECT * FROM ${from} LIMIT ${Math.floor(limit)}`);
   return rows.map((row) => columns.map((c) => sampleValue(row[c.name], c)));
 }

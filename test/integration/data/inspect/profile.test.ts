@@ -106,9 +106,12 @@ describe('profileFile', () => {
   it('re-reads a column as text when values past the sniffed sample do not fit its type', async () => {
     const rows = Array.from({ length: 25_000 }, (_, i) => `${i},${i * 2}`);
     const path = dir.write('late.csv', `id,code\n${rows.join('\n')}\n25000,n/a\n`);
-    const profile = await profileFile(path, await detectFormat(path), { threads: 1 });
+    const profile = await profileFile(path, await detectFormat(path), { threads: 2 });
     expect(profile.rowCount).toBe(25_001);
     expect(profile.columns.map((c) => c.type)).toEqual(['integer', 'string']);
+    // Loaded in any order, sampled in file order.
+    expect(profile.sample.map((r) => r[0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(profile.sample[19]).toEqual([19, '38']);
   });
 
   it.each([
