@@ -1,13 +1,15 @@
 // `npm run bench:data`: a generated CSV (13 columns, quoted fields, nulls; 1 GB, or BENCH_SIZE_MB)
 // read raw, hashed (md5, as the store does), validated, hashed and validated in one pass (what an
 // upload does), profiled by us, and profiled by DuckDB alone (SUMMARIZE) — all in the same run, as
-// MB/s and as ratios. The file is cached under .mlwb/cache, so a rerun skips generating it.
+// MB/s and as ratios (medians of BENCH_RUNS, default 3). The file is cached under .mlwb/cache, so a
+// rerun skips generating it.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { detectFormat } from '../backend/src/data/inspect/detect.js';
+import type { DetectedFormat } from '../backend/src/data/inspect/formats.js';
 import { sqlString } from '../backend/src/data/inspect/engine.js';
 import { profileFile } from '../backend/src/data/inspect/profile.js';
 import { createValidator } from '../backend/src/data/inspect/validate.js';
@@ -15,6 +17,8 @@ import { createValidator } from '../backend/src/data/inspect/validate.js';
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1000);
 const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
 const CHUNK = 1024 * 1024;
+/** Runs of every step; each figure is the median. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 const CATEGORIES = ['books', 'games', 'garden', 'music', 'tools', 'toys'];
 const CITIES = ['Berlin', 'Paris', 'New York, NY', 'São Paulo', 'Tokyo'];
@@ -67,6 +71,34 @@ async function duckdbSummarize(path: string): Promise<number> {
   }
 }
 
+/** Each step reads the whole file once; its figure is the median over the runs, which interleave. */
+function steps(path: string, detected: DetectedFormat): Record<string, () => Promise<unknown>> {
+  const hashAndValidate = (validate: boolean) => {
+    const md5 = createHash('md5');
+    const validator = createValidator(detected)!;
+    return stream(path, (c) => {
+      md5.update(c);
+      if (validate) validator.write(c);
+    }).then(() => validator.end());
+  };
+  const profile = () => profileFile(path, detected, { threads: THREADS });
+  return {
+    rawRead: () => stream(path, () => undefined),
+    md5: () => hashAndValidate(false),
+    validate: () => {
+      const validator = createValidator(detected)!;
+      return stream(path, (c) => validator.write(c)).then(() => validator.end());
+    },
+    md5AndValidateOnePass: () => hashAndValidate(true),
+    duckdbSummarize: () => duckdbSummarize(path),
+    profile,
+    // What an add can do: hash (and validate) the upload while DuckDB profiles it. DuckDB's strict
+    // CSV reader already refuses what the validator refuses, so hashing alone is the lean variant.
+    profileWithMd5Overlapped: () => Promise.all([hashAndValidate(false), profile()]),
+    profileWithMd5AndValidateOverlapped: () => Promise.all([hashAndValidate(true), profile()]),
+  };
+}
+
 async function main(): Promise<void> {
   const cache = resolve('.mlwb/cache');
   mkdirSync(cache, { recursive: true });
@@ -75,58 +107,33 @@ async function main(): Promise<void> {
   if (generated) await generate(path, SIZE_MB * 1e6);
   const mb = statSync(path).size / 1e6;
   const detected = await detectFormat(path);
+  const { rowCount, columns } = await profileFile(path, detected, { threads: THREADS, sampleRows: 0 }); // also warms the page cache
 
-  await stream(path, () => undefined); // warm the page cache, so every pass reads from memory alike
-  const rawMs = await stream(path, () => undefined);
-  const md5 = createHash('md5');
-  const md5Ms = await stream(path, (c) => md5.update(c));
-  const validator = createValidator(detected)!;
-  const validateMs = await stream(path, (c) => validator.write(c));
-  validator.end();
-  const hashAndValidate = { md5: createHash('md5'), validator: createValidator(detected)! };
-  const hashValidateMs = await stream(path, (c) => {
-    hashAndValidate.md5.update(c);
-    hashAndValidate.validator.write(c);
-  });
-  const duckdbMs = await duckdbSummarize(path);
-  const t0 = performance.now();
-  const profile = await profileFile(path, detected, { threads: THREADS });
-  const profileMs = performance.now() - t0;
-  // What an add can do: hash (and validate) the upload while DuckDB profiles it. DuckDB's strict
-  // CSV reader already refuses what the validator refuses, so hashing alone is the lean variant.
-  const overlapped = async (validate: boolean): Promise<number> => {
-    const t0 = performance.now();
-    const md5 = createHash('md5');
-    const validator = createValidator(detected)!;
-    await Promise.all([
-      stream(path, (c) => {
-        md5.update(c);
-        if (validate) validator.write(c);
-      }),
-      profileFile(path, detected, { threads: THREADS }),
-    ]);
-    return performance.now() - t0;
-  };
-  const overlapMd5Ms = await overlapped(false);
-  const overlapMd5ValidateMs = await overlapped(true);
-
-  const rate = (ms: number): number => Math.round((mb / (ms / 1000)) * 10) / 10;
+  const work = steps(path, detected);
+  const times: Record<string, number[]> = {};
+  for (let run = 0; run < RUNS; run++) {
+    for (const [name, step] of Object.entries(work)) {
+      const t0 = performance.now();
+      await step();
+      (times[name] ??= []).push(performance.now() - t0);
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ms = Object.fromEntries(Object.entries(times).map(([name, xs]) => [name, median(xs)]));
+  const rate = (t: number): number => Math.round((mb / (t / 1000)) * 10) / 10;
   const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
-  const figure = (ms: number) => ({ ms: Math.round(ms), mbPerS: rate(ms), timeVsRawRead: ratio(ms, rawMs), timeVsDuckdbProfile: ratio(ms, duckdbMs) });
+  const figures = Object.fromEntries(
+    Object.entries(ms).map(([name, t]) => [name, { ms: Math.round(t), mbPerS: rate(t), timeVsRawRead: ratio(t, ms.rawRead!), timeVsDuckdbProfile: ratio(t, ms.duckdbSummarize!) }]),
+  );
   console.log(
     JSON.stringify(
       {
         benchmark: 'data.inspect',
-        file: { mb: Math.round(mb), rows: profile.rowCount, columns: profile.columns.length, generated, format: detected.format },
+        file: { mb: Math.round(mb), rows: rowCount, columns: columns.length, generated, format: detected.format },
         threads: THREADS,
-        rawRead: figure(rawMs),
-        md5: figure(md5Ms),
-        validate: figure(validateMs),
-        md5AndValidateOnePass: figure(hashValidateMs),
-        duckdbSummarize: figure(duckdbMs),
-        profile: figure(profileMs),
-        profileWithMd5Overlapped: figure(overlapMd5Ms),
-        profileWithMd5AndValidateOverlapped: figure(overlapMd5ValidateMs),
+        runs: RUNS,
+        note: 'medians; the file is read from the page cache',
+        ...figures,
         node: process.version,
       },
       null,
