@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +8,7 @@ export interface EngineOptions {
   threads?: number;
   /** DuckDB memory limit, e.g. '2GB'; beyond it tables spill to `tempDirectory`. */
   memoryLimit?: string;
+  /** Where DuckDB spills; a fresh folder under the OS temp dir by default, which DuckDB removes on close. */
   tempDirectory?: string;
 }
 
@@ -28,7 +30,7 @@ export class Engine {
       threads: String(options.threads ?? availableParallelism()),
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-      temp_directory: options.tempDirectory ?? join(tmpdir(), 'mlwb-duckdb'),
+      temp_directory: options.tempDirectory ?? join(tmpdir(), `mlwb-duckdb-${randomUUID()}`),
     };
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(':memory:', config);
