@@ -30,7 +30,7 @@ export const ColumnProfile = z.strictObject({
   /** The engine's own type name, e.g. BIGINT, TIMESTAMP, DECIMAL(10,2). */
   engineType: z.string(),
   nullCount: z.number().int().nonnegative(),
-  /** Distinct non-null values: counted exactly below 100 000, else a HyperLogLog estimate. */
+  /** Distinct non-null values: counted exactly below 10 000, else a HyperLogLog estimate (`distinctExact` says which). */
   distinctEstimate: z.number().int().nonnegative(),
   distinctExact: z.boolean(),
   /** Numbers (integer, float, decimal) with at least one finite value; null otherwise. */
