@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
 import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
+import { AGENT_ONCE, gpusFromAgent } from '../agent-output.js';
 import { waitForJupyter } from '../jupyter-probe.js';
 import { containerName, containerSpec, derivedDockerfile, derivedImageTag, hasPackages, JUPYTER_PORT, LABEL_BACKEND, LABEL_ENV, LABEL_OWNER, labels, NETWORK, volumeName } from './spec.js';
 import { cpuPercent, type DockerStats } from './stats.js';
@@ -218,11 +219,14 @@ export class DockerDriver implements RuntimeDriver {
     const container = this.docker.getContainer(containerName(envId));
     const [raw, info] = await Promise.all([container.stats({ stream: false }) as Promise<DockerStats>, container.inspect()]);
     const nano = info.HostConfig.NanoCpus ?? 0;
+    // Docker's stats know nothing of GPUs: an environment that has some asks the agent inside it.
+    const hasGpus = (info.HostConfig.DeviceRequests ?? []).length > 0;
+    const gpus = hasGpus ? gpusFromAgent((await this.exec(envId, AGENT_ONCE, 5000).catch(() => ({ stdout: '' }))).stdout) : [];
     return {
       at: new Date().toISOString(),
       cpu: { percent: cpuPercent(raw), limitCpus: nano ? nano / 1e9 : null },
       memory: { usedBytes: raw.memory_stats.usage ?? 0, limitBytes: info.HostConfig.Memory || null },
-      gpus: [],
+      gpus,
     };
   }
 
