@@ -11,9 +11,11 @@ export interface DockerStats {
  * two samples one answer carries.
  */
 export function cpuPercent(s: DockerStats): number {
-  const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
-  const systemDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
-  const cpus = s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1;
+  const now = s.cpu_stats ?? {};
+  const before = s.precpu_stats ?? {};
+  const cpuDelta = (now.cpu_usage?.total_usage ?? 0) - (before.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (now.system_cpu_usage ?? 0) - (before.system_cpu_usage ?? 0);
   if (cpuDelta <= 0 || systemDelta <= 0) return 0;
+  const cpus = now.online_cpus ?? now.cpu_usage?.percpu_usage?.length ?? 1;
   return Math.round((cpuDelta / systemDelta) * cpus * 100 * 10) / 10;
 }
