@@ -10,7 +10,7 @@ import { Cgroups, probeHostCgroups, realCgroupFs, type CgroupFs, type CgroupProb
 import { countGpus, GPU_QUERY, parseGpuQuery, runNvidiaSmi, type NvidiaSmi } from './gpus.js';
 import { envLayout, isEnvId, type EnvLayout } from './layout.js';
 import { freePort, PortTaken, portWasTaken } from './ports.js';
-import { appendSystemLine, followFile, parseLogLine, rotateIfLarge, tailLines } from './logs.js';
+import { appendSystemLine, followFile, parseLogLine, rotateIfLarge, sizeOf, tailLines } from './logs.js';
 import { EnvProcesses } from './members.js';
 import { execCapped, isAlive, processStartOf, runTool, type ToolRunner } from './process.js';
 import { defaultPython, jupyterArgs, serverEnv } from './spec.js';
@@ -148,6 +148,7 @@ export class LocalDriver implements RuntimeDriver {
   private async launch(target: RuntimeTarget, layout: EnvLayout, port: number, signal: AbortSignal): Promise<JupyterEndpoint> {
     const env = serverEnv(layout, target, this.parentEnv);
     const cgroup = this.makeCgroup(target);
+    const logOffset = sizeOf(layout.log);
     appendSystemLine(layout.log, `starting Jupyter on 127.0.0.1:${port}; ${this.limitsLine(target)}`);
     const pid = await this.spawnServer(target, layout, port, env);
     const run: RunState = {
@@ -160,6 +161,7 @@ export class LocalDriver implements RuntimeDriver {
       limits: { cpus: target.resources.cpus, memoryMiB: target.resources.memoryMiB },
       cgroup,
       env,
+      logOffset,
     };
     const previous = this.state(target.envId);
     writeState(layout.state, { version: 1, envId: target.envId, ownerId: target.ownerId, imageRef: target.imageRef, run, lastExit: previous?.lastExit ?? null });
@@ -264,7 +266,8 @@ export class LocalDriver implements RuntimeDriver {
   }
 
   async followLogs(envId: string, onLine: (line: LogLine) => void): Promise<() => void> {
-    return followFile(this.layout(envId).log, (raw) => onLine(parseLogLine(raw)), () => !!this.live(envId));
+    const from = this.live(envId)?.logOffset;
+    return followFile(this.layout(envId).log, (raw) => onLine(parseLogLine(raw)), () => !!this.live(envId), undefined, from);
   }
 
   async exec(envId: string, command: string[], timeoutMs: number): Promise<ExecResult> {

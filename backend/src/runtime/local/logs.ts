@@ -81,8 +81,9 @@ function countNewlines(buffer: Buffer): number {
  * emits whole lines, starts over when the file was rotated or truncated, and stops by itself once
  * `running()` says the writer is gone (after a last read).
  */
-export function followFile(file: string, onLine: (raw: string) => void, running: () => boolean, intervalMs = 250): () => void {
-  let offset = sizeOf(file);
+/** Follows a log file from `from` (default: its current end) until `running()` turns false. */
+export function followFile(file: string, onLine: (raw: string) => void, running: () => boolean, intervalMs = 250, from?: number): () => void {
+  let offset = from ?? sizeOf(file);
   let rest = '';
   let timer: NodeJS.Timeout | undefined;
   const read = (): void => {
@@ -120,7 +121,7 @@ export function followFile(file: string, onLine: (raw: string) => void, running:
   return stop;
 }
 
-function sizeOf(file: string): number {
+export function sizeOf(file: string): number {
   try {
     return statSync(file).size;
   } catch {

@@ -19,6 +19,8 @@ export const RunState = z.object({
   cgroup: CgroupDirs.nullable(),
   /** The server's environment, which `exec` reuses. */
   env: z.record(z.string(), z.string()),
+  /** Size of the log file when this run began: followers start here, so they see the start-up lines. */
+  logOffset: z.number().int().min(0).optional(),
 });
 export type RunState = z.infer<typeof RunState>;
 

@@ -127,6 +127,9 @@ describe.skipIf(!!skip).each(modes)(`local driver with the real Jupyter of ${pyt
       // a 404 is logged as a warning with its path
       await get('api/contents/no-such-file-followed.txt', target.jupyterToken);
       await until(() => seen.some((l) => l.line.includes('no-such-file-followed.txt')), 10_000);
+      // a follower starts at this run's beginning: the start-up lines written before it are not lost
+      expect(seen.some((l) => l.stream === 'system' && l.line.startsWith('starting Jupyter on 127.0.0.1:'))).toBe(true);
+      expect(seen.some((l) => /Jupyter Server [\d.]+ is running at/.test(l.line))).toBe(true);
     } finally {
       stop();
     }
