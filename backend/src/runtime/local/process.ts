@@ -78,16 +78,21 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): vo
   };
 }
 
+/** A command with piped output, in its own process group (so it can be killed as a tree), no shell. */
+function spawnPiped(command: ToolCommand) {
+  return spawn(command.file, command.args, {
+    cwd: command.cwd,
+    env: command.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+    windowsHide: true,
+  });
+}
+
 export const runTool: ToolRunner = (command, onLine, signal) =>
   new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new Error('cancelled'));
-    const child = spawn(command.file, command.args, {
-      cwd: command.cwd,
-      env: command.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
+    const child = spawnPiped(command);
     const out = lineSplitter(onLine);
     const err = lineSplitter(onLine);
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -131,13 +136,7 @@ const DRAIN_MS = 300;
  */
 export function execCapped(command: ToolCommand, timeoutMs: number, cap: number, onSpawn: (pid: number) => void): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = spawn(command.file, command.args, {
-      cwd: command.cwd,
-      env: command.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
+    const child = spawnPiped(command);
     const stdout = cappedSink(cap);
     const stderr = cappedSink(cap);
     child.stdout.on('data', (c: Buffer) => stdout.push(c));
