@@ -26,6 +26,11 @@ const LogEvent = z.object({
   kind: z.literal('log'),
   stream: z.enum(['stdout', 'stderr', 'system']),
   line: z.string(),
+  /**
+   * Position of the line in its stored log (jobs: 1, 2, 3, …). A client resuming a job's log
+   * fetches `jobLog?from=<last seq + 1>` over HTTP and drops socket lines with a seq it already has.
+   */
+  seq: z.number().int().positive().optional(),
 });
 const ProgressEvent = z.object({
   kind: z.literal('progress'),

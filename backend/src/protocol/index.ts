@@ -4,6 +4,7 @@ export * from './environments.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './images.js';
+export * from './jobs.js';
 export * from './routes.js';
 export * from './status.js';
 export * from './supervision.js';

@@ -15,6 +15,7 @@ import {
   LogsQuery,
 } from './environments.js';
 import { ImageBuildStarted, ImageList, ImageNameParams } from './images.js';
+import { CreateJobBody, Job, JobList, JobListQuery, JobLog, JobLogQuery } from './jobs.js';
 import { Health, Me } from './status.js';
 import { CreatedToken, CreateTokenBody, TokenInfo, TokenList, TokenListQuery } from './tokens.js';
 import { CreateUserBody, User, UserList } from './users.js';
@@ -85,6 +86,12 @@ export const routes = {
   execEnvironment: route({
     method: 'POST', path: '/api/v1/environments/:id/exec', params: IdParams, body: ExecBody, status: 200, response: ExecResult, auth: 'user', audit: 'environment.exec',
   }),
+
+  createJob: route({ method: 'POST', path: '/api/v1/jobs', body: CreateJobBody, status: 201, response: Job, auth: 'user', audit: 'job.create' }),
+  listJobs: route({ method: 'GET', path: '/api/v1/jobs', query: JobListQuery, status: 200, response: JobList, auth: 'user' }),
+  getJob: route({ method: 'GET', path: '/api/v1/jobs/:id', params: IdParams, status: 200, response: Job, auth: 'user' }),
+  jobLog: route({ method: 'GET', path: '/api/v1/jobs/:id/log', params: IdParams, query: JobLogQuery, status: 200, response: JobLog, auth: 'user' }),
+  cancelJob: route({ method: 'POST', path: '/api/v1/jobs/:id/cancel', params: IdParams, status: 200, response: Job, auth: 'user', audit: 'job.cancel' }),
 
   listAudit: route({ method: 'GET', path: '/api/v1/audit', query: AuditQuery, status: 200, response: AuditList, auth: 'admin' }),
 } as const;
