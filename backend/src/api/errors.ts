@@ -15,6 +15,8 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   unprocessable: 422,
   engine_error: 503,
+  invalid_data: 422,
+  corrupt_blob: 503,
   internal: 500,
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SampleValue } from './profile-schema.js';
+import { SampleValue } from './data-profile.js';
 
 /** What diffing two versions yields; shown in the dataset-diff webview and by `mlwb data diff`. */
 

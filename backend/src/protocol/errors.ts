@@ -14,6 +14,10 @@ export const ErrorCode = z.enum([
   'unprocessable',
   /** The container engine or cluster failed (unreachable, refused); the request itself was fine. */
   'engine_error',
+  /** A dataset upload is not a supported format or is malformed (422); details: `InvalidDataDetails`. */
+  'invalid_data',
+  /** A stored dataset object no longer matches its hash (server-side corruption, 503); run `mlwb data verify`. */
+  'corrupt_blob',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -2,6 +2,24 @@ import { z } from 'zod';
 import { AuditList, AuditQuery } from './audit.js';
 import { IdParams } from './common.js';
 import {
+  CompleteUploadBody,
+  CreateUploadBody,
+  DatasetDiff,
+  DatasetList,
+  DatasetParams,
+  Dataset,
+  DatasetVersion,
+  DiffQuery,
+  GcResult,
+  RestoreBody,
+  UploadSession,
+  VerifyResult,
+  VersionDetail,
+  VersionList,
+  VersionListQuery,
+  VersionParams,
+} from './data.js';
+import {
   Capacity,
   CreateEnvironmentBody,
   DeleteEnvironmentQuery,
@@ -16,7 +34,9 @@ import {
 } from './environments.js';
 import { ImageBuildStarted, ImageList, ImageNameParams } from './images.js';
 import { CreateJobBody, Job, JobList, JobListQuery, JobLog, JobLogQuery } from './jobs.js';
+import { ResizeBody } from './resources.js';
 import { Health, Me } from './status.js';
+import { SyncApplied, SyncApplyBody, SyncBlobParams, SyncBlobStored, SyncPlan, SyncPlanBody } from './sync.js';
 import { CreatedToken, CreateTokenBody, TokenInfo, TokenList, TokenListQuery } from './tokens.js';
 import { CreateUserBody, User, UserList } from './users.js';
 
@@ -36,6 +56,11 @@ export interface RouteDef {
   /** Name written to the audit log for state-changing routes. */
   audit?: string;
   auth: 'none' | 'user' | 'admin';
+  /**
+   * The body is raw bytes (`application/octet-stream`) streamed to the handler, not JSON: the
+   * server registers such a route with a pass-through parser and the client sends it with `upload`.
+   */
+  rawBody?: true;
 }
 
 const route = <const R extends RouteDef>(r: R): R => r;
@@ -87,13 +112,50 @@ export const routes = {
     method: 'POST', path: '/api/v1/environments/:id/exec', params: IdParams, body: ExecBody, status: 200, response: ExecResult, auth: 'user', audit: 'environment.exec',
   }),
 
+  resizeEnvironment: route({
+    method: 'PATCH', path: '/api/v1/environments/:id/resources', params: IdParams, body: ResizeBody, status: 200, response: Environment, auth: 'user', audit: 'environment.resize',
+  }),
+
   createJob: route({ method: 'POST', path: '/api/v1/jobs', body: CreateJobBody, status: 201, response: Job, auth: 'user', audit: 'job.create' }),
   listJobs: route({ method: 'GET', path: '/api/v1/jobs', query: JobListQuery, status: 200, response: JobList, auth: 'user' }),
   getJob: route({ method: 'GET', path: '/api/v1/jobs/:id', params: IdParams, status: 200, response: Job, auth: 'user' }),
   jobLog: route({ method: 'GET', path: '/api/v1/jobs/:id/log', params: IdParams, query: JobLogQuery, status: 200, response: JobLog, auth: 'user' }),
   cancelJob: route({ method: 'POST', path: '/api/v1/jobs/:id/cancel', params: IdParams, status: 200, response: Job, auth: 'user', audit: 'job.cancel' }),
 
+  syncPlan: route({
+    method: 'POST', path: '/api/v1/environments/:id/sync/plan', params: IdParams, body: SyncPlanBody, status: 200, response: SyncPlan, auth: 'user',
+  }),
+  uploadSyncBlob: route({ method: 'PUT', path: '/api/v1/sync/blobs/:md5', params: SyncBlobParams, rawBody: true, status: 200, response: SyncBlobStored, auth: 'user' }),
+  syncApply: route({
+    method: 'POST', path: '/api/v1/environments/:id/sync/apply', params: IdParams, body: SyncApplyBody, status: 200, response: SyncApplied, auth: 'user', audit: 'workspace.sync',
+  }),
+
   listAudit: route({ method: 'GET', path: '/api/v1/audit', query: AuditQuery, status: 200, response: AuditList, auth: 'admin' }),
+
+  // Datasets (issue 5). Uploads and store maintenance live outside /datasets/:name so no dataset name can shadow them.
+  listDatasets: route({ method: 'GET', path: '/api/v1/datasets', status: 200, response: DatasetList, auth: 'user' }),
+  getDataset: route({ method: 'GET', path: '/api/v1/datasets/:name', params: DatasetParams, status: 200, response: Dataset, auth: 'user' }),
+  listVersions: route({
+    method: 'GET', path: '/api/v1/datasets/:name/versions', params: DatasetParams, query: VersionListQuery, status: 200, response: VersionList, auth: 'user',
+  }),
+  getVersion: route({ method: 'GET', path: '/api/v1/datasets/:name/versions/:number', params: VersionParams, status: 200, response: VersionDetail, auth: 'user' }),
+  diffVersions: route({ method: 'GET', path: '/api/v1/datasets/:name/diff', params: DatasetParams, query: DiffQuery, status: 200, response: DatasetDiff, auth: 'user' }),
+  restoreVersion: route({
+    method: 'POST', path: '/api/v1/datasets/:name/versions/:number/restore', params: VersionParams, body: RestoreBody, status: 201, response: DatasetVersion, auth: 'user', audit: 'dataset.restore',
+  }),
+  deleteVersion: route({
+    method: 'DELETE', path: '/api/v1/datasets/:name/versions/:number', params: VersionParams, status: 200, response: DatasetVersion, auth: 'user', audit: 'dataset.delete',
+  }),
+  createUpload: route({
+    method: 'POST', path: '/api/v1/dataset-uploads', body: CreateUploadBody, status: 201, response: UploadSession, auth: 'user',
+  }),
+  getUpload: route({ method: 'GET', path: '/api/v1/dataset-uploads/:id', params: IdParams, status: 200, response: UploadSession, auth: 'user' }),
+  cancelUpload: route({ method: 'DELETE', path: '/api/v1/dataset-uploads/:id', params: IdParams, status: 200, response: UploadSession, auth: 'user' }),
+  completeUpload: route({
+    method: 'POST', path: '/api/v1/dataset-uploads/:id/complete', params: IdParams, body: CompleteUploadBody, status: 201, response: DatasetVersion, auth: 'user', audit: 'dataset.add',
+  }),
+  gcDatasets: route({ method: 'POST', path: '/api/v1/dataset-store/gc', status: 200, response: GcResult, auth: 'admin', audit: 'dataset.gc' }),
+  verifyDatasets: route({ method: 'POST', path: '/api/v1/dataset-store/verify', status: 200, response: VerifyResult, auth: 'user' }),
 } as const;
 
 export type Routes = typeof routes;

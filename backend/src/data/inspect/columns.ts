@@ -1,5 +1,5 @@
 import { sqlName, type Engine } from './engine.js';
-import type { ColumnType } from './profile-schema.js';
+import type { ColumnType } from '../../protocol/data-profile.js';
 
 /** A table column as DuckDB types it, and what kind of statistics it gets. */
 export interface Column {

@@ -1,11 +1,11 @@
 import { tableColumns, type Column } from './columns.js';
-import type { ChangedRow, RowDiff, SampleRow, TabularDiff } from './diff-schema.js';
+import type { ChangedRow, RowDiff, SampleRow, TabularDiff } from '../../protocol/data-diff.js';
 import { sqlName, withEngine, type Engine, type EngineOptions, type Row } from './engine.js';
 import { DiffKeyError } from './errors.js';
 import type { DetectedFormat } from './formats.js';
 import { loadTable } from './load.js';
 import { profileTable } from './profile.js';
-import type { Profile } from './profile-schema.js';
+import type { Profile } from '../../protocol/data-profile.js';
 import { sampleRow } from './sample.js';
 import { diffProfiles } from './profile-diff.js';
 

@@ -1,4 +1,4 @@
-import type { FileEntry, FolderDiff } from './diff-schema.js';
+import type { FileEntry, FolderDiff } from '../../protocol/data-diff.js';
 
 /** Files added, removed and modified (by md5) between two versions of a folder, each list sorted by path. */
 export function diffFolders(before: readonly FileEntry[], after: readonly FileEntry[]): FolderDiff {

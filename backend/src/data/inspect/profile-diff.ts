@@ -1,5 +1,5 @@
-import type { ColumnSummary, ProfileDiff, SchemaDiff, StatShift } from './diff-schema.js';
-import type { ColumnProfile, Profile } from './profile-schema.js';
+import type { ColumnSummary, ProfileDiff, SchemaDiff, StatShift } from '../../protocol/data-diff.js';
+import type { ColumnProfile, Profile } from '../../protocol/data-profile.js';
 
 /** Schema changes, row counts and per-column statistic shifts between two profiles. */
 export function diffProfiles(before: Profile, after: Profile): ProfileDiff {

@@ -2,7 +2,7 @@ import { isCategorical, isNumeric, isTemporal, tableColumns, type Column } from 
 import { sqlName, sqlString, withEngine, type Engine, type EngineOptions, type Row } from './engine.js';
 import type { DetectedFormat } from './formats.js';
 import { loadTable } from './load.js';
-import type { ColumnProfile, HistogramBin, NumericStats, Profile, SampleValue, TopValue } from './profile-schema.js';
+import type { ColumnProfile, HistogramBin, NumericStats, Profile, SampleValue, TopValue } from '../../protocol/data-profile.js';
 import { sampleValue } from './sample.js';
 
 export interface ProfileOptions extends EngineOptions {

@@ -1,6 +1,6 @@
 import type { Column } from './columns.js';
 import type { Row } from './engine.js';
-import type { SampleValue } from './profile-schema.js';
+import type { SampleValue } from '../../protocol/data-profile.js';
 
 /** JSON-safe sample values: integers as numbers while exact, NaN and ±inf as text, nested values as JSON text. */
 export function sampleValue(value: unknown, c: Column | undefined): SampleValue {

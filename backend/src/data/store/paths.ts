@@ -6,7 +6,6 @@
  */
 import { lstat, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { z } from 'zod';
 import { UnsafePathError } from './errors.js';
 
 const MAX_PATH_CHARS = 4096;
@@ -114,14 +113,5 @@ export async function resolveInside(root: string, input: string): Promise<string
   return target;
 }
 
-/**
- * A dataset name: also a folder name (`data/raw/<name>/`) and a file name (`<name>.dvc`) on every
- * platform, so no '..', no trailing dot and no Windows device name.
- */
-export const DatasetName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'use 1 to 64 lowercase letters, digits, ".", "_" or "-", starting with a letter or a digit')
-  .refine((name) => !name.includes('..'), 'must not contain ".."')
-  .refine((name) => !name.endsWith('.'), 'must not end with "." (Windows drops it)')
-  .refine((name) => !WINDOWS_DEVICE.test(name), 'is a reserved device name on Windows');
-export type DatasetName = z.infer<typeof DatasetName>;
+/** Dataset names are defined by the protocol; re-exported for the store's callers. */
+export { DatasetName } from '../../protocol/data.js';

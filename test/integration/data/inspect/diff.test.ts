@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../../../backend/src/data/inspect/detect.js';
 import { diffTabular, type TabularVersion } from '../../../../backend/src/data/inspect/diff.js';
-import { TabularDiff } from '../../../../backend/src/data/inspect/diff-schema.js';
+import { TabularDiff } from '../../../../backend/src/protocol/data-diff.js';
 import { DiffKeyError } from '../../../../backend/src/data/inspect/errors.js';
 import { TempDir } from '../../../unit/data/inspect/builders.js';
 

@@ -3,7 +3,7 @@ import { detectFormat } from '../../../../backend/src/data/inspect/detect.js';
 import { withEngine } from '../../../../backend/src/data/inspect/engine.js';
 import { MalformedDataError, UnsupportedFormatError } from '../../../../backend/src/data/inspect/errors.js';
 import { profileFile } from '../../../../backend/src/data/inspect/profile.js';
-import { Profile } from '../../../../backend/src/data/inspect/profile-schema.js';
+import { Profile } from '../../../../backend/src/protocol/data-profile.js';
 import { TempDir, xlsx } from '../../../unit/data/inspect/builders.js';
 
 const dir = new TempDir();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffFolders } from '../../../../backend/src/data/inspect/folder-diff.js';
 import { diffProfiles } from '../../../../backend/src/data/inspect/profile-diff.js';
-import type { ColumnProfile, Profile } from '../../../../backend/src/data/inspect/profile-schema.js';
+import type { ColumnProfile, Profile } from '../../../../backend/src/protocol/data-profile.js';
 
 const file = (relpath: string, md5: string, size = 10) => ({ relpath, md5, size });
 
