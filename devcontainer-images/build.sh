@@ -54,6 +54,14 @@ field() { # DIR KEY -> the value of a top-level string or boolean field, empty w
 }
 tag_of() { echo "mlwb/$1:$(field "$1" version)"; }
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
+# What an image is built from: its own folder and the runtime package every image copies. Recorded as
+# the label mlwb.inputs, so a changed Dockerfile or runtime file rebuilds the image although its tag exists.
+inputs_of() { # NAME -> sha256 over the paths and contents of its inputs
+  (cd "$HERE" && find "$1" runtime/mlwb_runtime -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+current() { # NAME -> whether its tag exists and was built from the current inputs
+  [ "$(docker image inspect --format '{{index .Config.Labels "mlwb.inputs"}}' "$(tag_of "$1")" 2>/dev/null)" = "$(inputs_of "$1")" ]
+}
 size_of() { docker image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
 
 CATALOG=()
@@ -89,14 +97,14 @@ for n in "${REQUESTED[@]}"; do visit "$n"; done
 
 is_requested() { local n; for n in "${REQUESTED[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
 
-# what to do with each image: build, keep (tag exists) or skip (needs a registry);
+# what to do with each image: build, keep (tag exists, same inputs) or skip (needs a registry);
 # an image whose dependency gets rebuilt is rebuilt too, or it would stay on the old layers
 PLAN=() NEED_BASE=0 REBUILT=" "
 for n in "${ORDER[@]}"; do
   dep=$(field "$n" dependsOn)
   if [ "$(field "$n" offline)" != true ] && [ "$ALLOW_ONLINE" = 0 ]; then
     PLAN+=(skip)
-  elif exists "$(tag_of "$n")" && ! { [ "$FORCE" = 1 ] && is_requested "$n"; } && [[ "$REBUILT" != *" $dep "* ]]; then
+  elif current "$n" && ! { [ "$FORCE" = 1 ] && is_requested "$n"; } && [[ "$REBUILT" != *" $dep "* ]]; then
     PLAN+=(keep)
   else
     PLAN+=(build)
@@ -128,14 +136,15 @@ for i in "${!ORDER[@]}"; do
       SUMMARY+=("$(printf '%-14s %-26s skipped (offline: false)' "$n" "$tag")")
       continue ;;
     keep)
-      say "[$step] $n: $tag exists, kept (--force rebuilds it)"
+      say "[$step] $n: $tag exists and its inputs are unchanged, kept (--force rebuilds it)"
       SUMMARY+=("$(printf '%-14s %-26s exists  %s' "$n" "$tag" "$(size_of "$tag")")")
       continue ;;
   esac
 
   args=(build --network host -f "$HERE/$n/Dockerfile" -t "$tag"
         --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-        --label "org.opencontainers.image.revision=$REVISION")
+        --label "org.opencontainers.image.revision=$REVISION"
+        --label "mlwb.inputs=$(inputs_of "$n")")
   dep=$(field "$n" dependsOn)
   if [ -n "$dep" ]; then
     args+=(--build-arg "BASE_IMAGE=$(tag_of "$dep")")
