@@ -72,4 +72,50 @@ export const migrations: Migration[] = [
       CREATE INDEX environments_state ON environments(state);
     `,
   },
+  {
+    version: 3,
+    name: 'datasets',
+    sql: `
+      CREATE TABLE datasets (
+        id          TEXT PRIMARY KEY,
+        owner_id    TEXT NOT NULL REFERENCES users(id),
+        name        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        UNIQUE (owner_id, name)
+      );
+      -- A version is never rewritten; deleting one sets deleted_at and its objects may then be collected.
+      CREATE TABLE dataset_versions (
+        id            TEXT PRIMARY KEY,
+        dataset_id    TEXT NOT NULL REFERENCES datasets(id),
+        number        INTEGER NOT NULL,
+        parent_number INTEGER,
+        content_hash  TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('file', 'folder')),
+        files         TEXT NOT NULL,
+        file_count    INTEGER NOT NULL,
+        total_size    INTEGER NOT NULL,
+        format        TEXT NOT NULL,
+        profile       TEXT,
+        creator_id    TEXT NOT NULL REFERENCES users(id),
+        created_at    TEXT NOT NULL,
+        message       TEXT NOT NULL,
+        step          TEXT NOT NULL,
+        deleted_at    TEXT,
+        UNIQUE (dataset_id, number)
+      );
+      CREATE INDEX dataset_versions_content ON dataset_versions(content_hash);
+      -- Resumable uploads: the bytes live in <dataDir>/uploads/<id>; committed_offset is what is fsynced there.
+      CREATE TABLE dataset_uploads (
+        id                TEXT PRIMARY KEY,
+        owner_id          TEXT NOT NULL REFERENCES users(id),
+        file_name         TEXT NOT NULL,
+        kind              TEXT NOT NULL CHECK (kind IN ('file', 'tar')),
+        size              INTEGER NOT NULL,
+        committed_offset  INTEGER NOT NULL,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+      );
+    `,
+  },
 ];
