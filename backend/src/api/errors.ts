@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   engine_error: 503,
   invalid_data: 422,
   corrupt_blob: 503,
+  hash_mismatch: 422,
   internal: 500,
 };
 
@@ -27,6 +28,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues: FieldIssue[] = [],
+    /** More for the client beside the issues, e.g. the existing version of a duplicate. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.status = STATUS[code];
@@ -36,8 +39,9 @@ export class HttpError extends Error {
 export const notFound = (what: string): HttpError => new HttpError('not_found', `${what} not found`);
 export const forbidden = (why: string): HttpError => new HttpError('forbidden', why);
 
-export function errorBody(code: ErrorCode, message: string, issues?: FieldIssue[]): ErrorBody {
-  return { error: { code, message, ...(issues?.length ? { details: { issues } } : {}) } };
+export function errorBody(code: ErrorCode, message: string, issues?: FieldIssue[], details?: Record<string, unknown>): ErrorBody {
+  const all = { ...details, ...(issues?.length ? { issues } : {}) };
+  return { error: { code, message, ...(Object.keys(all).length ? { details: all } : {}) } };
 }
 
 /** Where a validation context sits in the request, as users name it. */
@@ -90,7 +94,7 @@ function frameworkError(err: FastifyError): { code: ErrorCode; message: string }
 /** The single place errors become answers: 4xx with the field named, 5xx without internals. */
 export function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof HttpError) {
-    void reply.code(err.status).send(errorBody(err.code, err.message, err.issues));
+    void reply.code(err.status).send(errorBody(err.code, err.message, err.issues, err.details));
     return;
   }
   if (err instanceof DriverError) {

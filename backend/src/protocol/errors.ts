@@ -18,6 +18,8 @@ export const ErrorCode = z.enum([
   'invalid_data',
   /** A stored dataset object no longer matches its hash (server-side corruption, 503); run `mlwb data verify`. */
   'corrupt_blob',
+  /** Uploaded content whose md5 differs from the one it was sent under (422); nothing was stored. */
+  'hash_mismatch',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
