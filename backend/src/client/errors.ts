@@ -7,11 +7,15 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'unreachable' | 'bad_response',
     message: string,
     readonly issues: FieldIssue[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: Record<string, unknown> | undefined },
   ) {
     super(message, options);
     this.name = 'ApiError';
+    this.details = options?.details ?? {};
   }
+
+  /** The error body's `details` (besides `issues`), e.g. the existing version of a 409 duplicate. */
+  readonly details: Record<string, unknown>;
 
   /** One line for a CLI or a toast: the reason and the fields at fault. */
   describe(): string {

@@ -77,7 +77,7 @@ export class ApiClient {
       const parsed = ErrorBody.safeParse(json);
       if (parsed.success) {
         const { code, message, details } = parsed.data.error;
-        throw new ApiError(res.statusCode, code, message, details?.issues ?? []);
+        throw new ApiError(res.statusCode, code, message, details?.issues, { details });
       }
       throw new ApiError(res.statusCode, 'bad_response', `HTTP ${res.statusCode} from ${url.pathname}`);
     }
