@@ -3,7 +3,6 @@ import { AuditStore } from './audit.js';
 import { DatasetStore } from './datasets.js';
 import { openDb, type Db } from './db.js';
 import { EnvironmentStore } from './environments.js';
-import { JobStore } from './jobs.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
 
@@ -13,7 +12,6 @@ export class Store {
   readonly tokens: TokenStore;
   readonly audit: AuditStore;
   readonly environments: EnvironmentStore;
-  readonly jobs: JobStore;
   readonly datasets: DatasetStore;
 
   constructor(readonly db: Db) {
@@ -21,7 +19,6 @@ export class Store {
     this.tokens = new TokenStore(db);
     this.audit = new AuditStore(db);
     this.environments = new EnvironmentStore(db);
-    this.jobs = new JobStore(db);
     this.datasets = new DatasetStore(db);
   }
 
