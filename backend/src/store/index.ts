@@ -3,6 +3,7 @@ import { AuditStore } from './audit.js';
 import { DatasetStore } from './datasets.js';
 import { openDb, type Db } from './db.js';
 import { EnvironmentStore } from './environments.js';
+import { JobStore } from './jobs.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
 
@@ -12,6 +13,7 @@ export class Store {
   readonly tokens: TokenStore;
   readonly audit: AuditStore;
   readonly environments: EnvironmentStore;
+  readonly jobs: JobStore;
   readonly datasets: DatasetStore;
 
   constructor(readonly db: Db) {
@@ -19,6 +21,7 @@ export class Store {
     this.tokens = new TokenStore(db);
     this.audit = new AuditStore(db);
     this.environments = new EnvironmentStore(db);
+    this.jobs = new JobStore(db);
     this.datasets = new DatasetStore(db);
   }
 

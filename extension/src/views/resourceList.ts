@@ -10,7 +10,7 @@ export interface ResourceItem {
   /** A theme color id for the icon, e.g. `charts.green`. */
   iconColor?: string;
   /** Runs on click. */
-  command?: { command: string; title: string };
+  command?: { command: string; title: string; arguments?: unknown[] };
   /** Drives which context-menu commands apply (`when: viewItem == …`). */
   contextValue?: string;
 }
@@ -21,10 +21,29 @@ export interface ResourceItem {
  */
 export class ResourceList {
   private current: readonly ResourceItem[] = [];
+  private children: ((item: ResourceItem) => readonly ResourceItem[]) | undefined;
   private readonly listeners = new Set<() => void>();
 
   get items(): readonly ResourceItem[] {
     return this.current;
+  }
+
+  /** The rows under `item` (none unless a feature gives rows children). */
+  childrenOf(item: ResourceItem): readonly ResourceItem[] {
+    return this.children?.(item) ?? [];
+  }
+
+  /**
+   * Lets another feature put rows under this list's rows (jobs under environments) without
+   * owning the rows themselves; call `childrenChanged` when they change.
+   */
+  setChildren(fn: ((item: ResourceItem) => readonly ResourceItem[]) | undefined): void {
+    this.children = fn;
+    this.childrenChanged();
+  }
+
+  childrenChanged(): void {
+    this.listeners.forEach((fn) => fn());
   }
 
   replace(items: readonly ResourceItem[]): void {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ResourceItem, ResourceList } from './resourceList.js';
 
-/** A flat tree view of a ResourceList: it renders, the list decides what there is. */
+/** A tree view of a ResourceList (rows, and the children a feature gives them): it renders, the list decides what there is. */
 export class ResourceTreeProvider implements vscode.TreeDataProvider<ResourceItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -12,11 +12,12 @@ export class ResourceTreeProvider implements vscode.TreeDataProvider<ResourceIte
   }
 
   getChildren(element?: ResourceItem): ResourceItem[] {
-    return element ? [] : [...this.list.items];
+    return element ? [...this.list.childrenOf(element)] : [...this.list.items];
   }
 
   getTreeItem(item: ResourceItem): vscode.TreeItem {
-    const tree = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
+    const collapsible = this.list.childrenOf(item).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    const tree = new vscode.TreeItem(item.label, collapsible);
     tree.id = item.id;
     tree.description = item.description;
     tree.tooltip = typeof item.tooltip === 'object' ? new vscode.MarkdownString(item.tooltip.markdown, true) : item.tooltip;

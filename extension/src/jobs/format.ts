@@ -1,0 +1,45 @@
+import type { Job } from '../../../backend/src/protocol/index.js';
+
+/** `850 ms`, `3.2 s`, `2 min 5 s`, `1 h 4 min`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+/** How long the job ran (or has been running, at `now`); undefined before it started. */
+export function jobDuration(job: Pick<Job, 'startedAt' | 'endedAt'>, now = Date.now()): number | undefined {
+  if (!job.startedAt) return undefined;
+  return (job.endedAt ? Date.parse(job.endedAt) : now) - Date.parse(job.startedAt);
+}
+
+/**
+ * The command as a user would type it: arguments with spaces or quotes are quoted (for reading
+ * only; jobs are never run through a shell).
+ */
+export function commandText(command: readonly string[]): string {
+  return command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/**
+ * The line that ends a job's log: `✔ succeeded in 3.2 s`, `✖ failed (exit 1)`,
+ * `✖ out of memory (limit 512 MiB)`, `✖ cancelled (cancelled by user)`.
+ */
+export function finalLine(job: Job): string {
+  const took = jobDuration(job);
+  const inTime = took === undefined ? '' : ` in ${formatDuration(took)}`;
+  switch (job.state) {
+    case 'succeeded':
+      return `✔ succeeded${inTime}`;
+    case 'failed':
+      // The backend words the reasons a user can act on (out of memory, environment stopped).
+      if (job.reason) return `✖ ${job.reason}`;
+      return `✖ failed${job.exitCode !== null ? ` (exit ${job.exitCode})` : ''}`;
+    case 'cancelled':
+      return `✖ cancelled${job.reason && job.reason !== 'cancelled' ? ` (${job.reason})` : ''}`;
+    default:
+      return `… ${job.state}`;
+  }
+}
