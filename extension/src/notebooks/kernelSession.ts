@@ -1,0 +1,171 @@
+import { CellRun, type CellEnd, type CellSink } from './cellRun.js';
+import { JupyterRest, type JupyterTarget } from './jupyterRest.js';
+import { KernelSocket } from './kernelSocket.js';
+import { contentOf, executeContent, parentId } from './messages.js';
+
+export interface KernelSessionOptions {
+  target: JupyterTarget;
+  /** The notebook's path relative to the environment's workspace (the kernel starts in its folder). */
+  path: string;
+  /** The environment's name, for messages. */
+  envName: string;
+  /** Whether the environment is still running: tells a stopped environment from a dropped connection. */
+  environmentRunning(): Promise<boolean>;
+  kernelName?: string;
+}
+
+/** Names of the errors a cell ends with when the run is cut off from outside the kernel. */
+export const CUT_OFF = 'EnvironmentStopped';
+export const CONNECTION_LOST = 'ConnectionLost';
+export const KERNEL_RESTARTED = 'KernelRestarted';
+
+/**
+ * The kernel of one notebook in one environment: a Jupyter session created on the first execution,
+ * cells executed one at a time in call order, interrupt, restart, shutdown. When the socket drops
+ * under a running cell the cell ends with an error saying why (the environment stopped, or the
+ * connection was lost) instead of hanging; the next cell reconnects, and starts a new kernel if the
+ * old one is gone (the environment restarted).
+ */
+export class KernelSession {
+  private readonly rest: JupyterRest;
+  private sessionId: string | undefined;
+  private kernelId: string | undefined;
+  private socket: KernelSocket | undefined;
+  private connecting: Promise<KernelSocket> | undefined;
+  private running: CellRun | undefined;
+  /** Executions wait for this chain, so cells run in the order they were asked for. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Bumped by interrupt/restart/shutdown: executions queued before it are dropped. */
+  private epoch = 0;
+  private disposed = false;
+
+  constructor(private readonly options: KernelSessionOptions) {
+    this.rest = new JupyterRest(options.target);
+  }
+
+  get started(): boolean {
+    return this.kernelId !== undefined;
+  }
+
+  /**
+   * Runs `code` after the cells asked for before it. Resolves with how it ended; `undefined` when
+   * it never ran (an interrupt, restart or shutdown dropped it from the queue).
+   */
+  execute(code: string, sink: CellSink): Promise<CellEnd | undefined> {
+    const epoch = this.epoch;
+    const result = this.queue.then(() => (epoch === this.epoch && !this.disposed ? this.run(code, sink) : undefined));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Interrupts the running cell (it ends with KeyboardInterrupt) and drops the queued ones. */
+  async interrupt(): Promise<void> {
+    this.epoch += 1;
+    if (this.kernelId) await this.rest.interrupt(this.kernelId);
+  }
+
+  /** Restarts the kernel: variables are gone and execution counts start again at 1. */
+  async restart(): Promise<void> {
+    this.epoch += 1;
+    if (!this.kernelId) return;
+    this.running?.fail(KERNEL_RESTARTED, 'The kernel was restarted while this cell was running.');
+    await this.rest.restart(this.kernelId);
+  }
+
+  /** The environment stopped (or went away): ends the running cell with a message that says so. */
+  environmentStopped(): void {
+    this.epoch += 1;
+    this.running?.fail(CUT_OFF, this.stoppedMessage());
+    this.dropSocket();
+    this.sessionId = undefined;
+    this.kernelId = undefined;
+  }
+
+  /** Shuts the kernel down (the notebook closed). */
+  async shutdown(): Promise<void> {
+    this.disposed = true;
+    this.epoch += 1;
+    this.running?.fail(KERNEL_RESTARTED, 'The notebook was closed while this cell was running.');
+    this.dropSocket();
+    const sessionId = this.sessionId;
+    this.sessionId = undefined;
+    this.kernelId = undefined;
+    try {
+      if (sessionId) await this.rest.deleteSession(sessionId);
+    } finally {
+      await this.rest.close();
+    }
+  }
+
+  private stoppedMessage(): string {
+    return `The environment ${this.options.envName} stopped while this cell was running.`;
+  }
+
+  private async run(code: string, sink: CellSink): Promise<CellEnd> {
+    const socket = await this.connect();
+    const run = new CellRun(socket.request('execute_request', executeContent(code)), sink);
+    this.running = run;
+    const offMessage = socket.onMessage((message) => {
+      if (run.handle(message)) return;
+      // the kernel died or restarted on its own (a crash, an out-of-memory kill): the cell's result is lost
+      const status = parentId(message) === undefined ? contentOf(message, 'status') : undefined;
+      if (status?.execution_state === 'restarting' || status?.execution_state === 'dead') {
+        run.fail(KERNEL_RESTARTED, 'The kernel died while this cell was running (out of memory?) and was restarted.');
+      }
+    });
+    const offClose = socket.onClose(() => void this.lost(run));
+    try {
+      const end = await run.done;
+      // Stopping an environment signals its processes first: the cell may end with a KeyboardInterrupt
+      // (or another error) before the socket drops. Say what really happened.
+      if (!end.success && !run.cutOff && !(await this.stillRunning())) run.addError(CUT_OFF, this.stoppedMessage());
+      return end;
+    } finally {
+      offMessage();
+      offClose();
+      if (this.running === run) this.running = undefined;
+    }
+  }
+
+  /** The socket closed under a running cell: the environment stopped, or the connection dropped. */
+  private async lost(run: CellRun): Promise<void> {
+    if (await this.stillRunning()) run.fail(CONNECTION_LOST, `The connection to the kernel in ${this.options.envName} was lost while this cell was running; its result is unknown.`);
+    else run.fail(CUT_OFF, this.stoppedMessage());
+  }
+
+  /** Whether the environment runs; an unanswered question counts as no (the backend went away too). */
+  private async stillRunning(): Promise<boolean> {
+    try {
+      return await this.options.environmentRunning();
+    } catch {
+      return false;
+    }
+  }
+
+  private connect(): Promise<KernelSocket> {
+    if (this.socket?.isOpen) return Promise.resolve(this.socket);
+    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async open(): Promise<KernelSocket> {
+    if (!this.kernelId || !(await this.rest.kernelExists(this.kernelId))) {
+      const session = await this.rest.createSession(this.options.path, this.options.kernelName ?? 'python3');
+      this.sessionId = session.id;
+      this.kernelId = session.kernel.id;
+    }
+    const kernelId = this.kernelId;
+    const socket = await KernelSocket.open(this.options.target, (session) => this.rest.channelsUrl(kernelId, session));
+    if (this.disposed) {
+      socket.close();
+      throw new Error('the notebook was closed');
+    }
+    this.socket = socket;
+    return socket;
+  }
+
+  private dropSocket(): void {
+    this.socket?.close();
+    this.socket = undefined;
+  }
+}
