@@ -3,10 +3,13 @@ import type { Connection } from './backend/connection.js';
 import { ConnectionController } from './backend/controller.js';
 import { findOnPath } from './backend/nodeRuntime.js';
 import { BACKEND_SETTINGS, EMBEDDED_TOKEN_SECRET, TOKEN_SECRET } from './names.js';
+import { EnvironmentFocus } from './environments/focus.js';
 import type { EnvironmentsModel } from './environments/model.js';
+import type { JobsModel } from './jobs/model.js';
 import { registerCommands } from './vscode/commands.js';
 import { trackConnectionContext } from './vscode/contextKey.js';
 import { registerEnvironments } from './vscode/environments/index.js';
+import { registerJobs } from './vscode/jobs/index.js';
 import { showFailures } from './vscode/failureToast.js';
 import { createOutput } from './vscode/output.js';
 import { backendSettings } from './vscode/settings.js';
@@ -20,6 +23,9 @@ export interface MlwbApi {
   output: vscode.LogOutputChannel;
   views: ViewLists;
   environments: EnvironmentsModel;
+  /** The environment the editor works in (a job terminal's, a notebook kernel's). */
+  focus: EnvironmentFocus;
+  jobs: JobsModel;
 }
 
 /** Settings UIs write on every keystroke; wait for a pause before reconnecting. */
@@ -63,10 +69,13 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
   const views = registerViews(subscriptions);
   const environments = registerEnvironments({ controller, channel, list: views['mlwb.environments'], workspaceState: context.workspaceState });
   subscriptions.push(...environments.disposables);
+  const focus = new EnvironmentFocus();
+  const jobs = registerJobs({ controller, environments: environments.model, focus, channel, list: views['mlwb.environments'] });
+  subscriptions.push(...jobs.disposables);
 
   logger.log({ level: 'info', message: `activated in ${vscode.env.appName} ${vscode.version} (${process.platform}, Node ${process.versions.node})` });
   void controller.connect();
-  return { controller, connection, output: channel, views, environments: environments.model };
+  return { controller, connection, output: channel, views, environments: environments.model, focus, jobs: jobs.model };
 }
 
 /**

@@ -15,6 +15,11 @@ export const COMMANDS = {
   openEnvironmentTerminal: 'mlwb.environment.openTerminal',
   copyJupyterUrl: 'mlwb.environment.copyJupyterUrl',
   selectActiveEnvironment: 'mlwb.environment.selectActive',
+  runFile: 'mlwb.job.runFile',
+  showJobLog: 'mlwb.job.showLog',
+  cancelJob: 'mlwb.job.cancel',
+  rerunJob: 'mlwb.job.rerun',
+  copyJobId: 'mlwb.job.copyId',
 } as const;
 
 /** Context key holding the connection status, for `when` clauses (views' welcome text). */

@@ -11,6 +11,7 @@ import { errorBody, handleError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
 import { jupyterProxyRoutes } from './routes/jupyter-proxy.js';
+import { portForwardRoutes } from './routes/port-forward.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   auditRoutes(app, deps);
   environmentRoutes(app, deps);
   await jupyterProxyRoutes(app, deps);
+  portForwardRoutes(app, deps, { allowedOrigins: options.allowedOrigins ?? [] });
   eventRoutes(app, deps, { heartbeatMs: options.heartbeatMs ?? 15_000, allowedOrigins: options.allowedOrigins ?? [] });
   return app;
 }

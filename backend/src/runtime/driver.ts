@@ -56,6 +56,12 @@ export interface LogLine {
   at: string | null;
 }
 
+/** Where the backend opens a TCP connection to reach a port inside an environment. */
+export interface PortAddress {
+  host: string;
+  port: number;
+}
+
 export interface HostCapacity {
   cpus: number;
   memoryMiB: number;
@@ -100,6 +106,12 @@ export interface RuntimeDriver {
   exec(envId: string, command: string[], timeoutMs: number): Promise<ExecResult>;
   stats(envId: string): Promise<EnvironmentStats>;
   list(): Promise<OwnedInstance[]>;
+  /**
+   * Where the backend connects to reach `port` inside the running environment (a debugger's), or
+   * undefined when it is not running. Only a place to connect to: whether anything listens there
+   * shows when the backend connects.
+   */
+  portAddress(envId: string, port: number): Promise<PortAddress | undefined>;
   /** Releases what the driver holds open (port-forwards); environments keep running. */
   close?(): Promise<void> | void;
 }

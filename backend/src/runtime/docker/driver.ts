@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
-import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
+import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
 import { AGENT_ONCE, gpusFromAgent } from '../agent-output.js';
 import { waitForJupyter } from '../jupyter-probe.js';
 import { containerName, containerSpec, derivedDockerfile, derivedImageTag, hasPackages, JUPYTER_PORT, LABEL_BACKEND, LABEL_ENV, LABEL_OWNER, labels, NETWORK, volumeName } from './spec.js';
+import { containerPortAddress } from './ports.js';
 import { cpuPercent, type DockerStats } from './stats.js';
 
 const OUTPUT_CAP = 1024 * 1024;
@@ -165,6 +166,11 @@ export class DockerDriver implements RuntimeDriver {
     const token = info.Config.Env.find((e) => e.startsWith('JUPYTER_TOKEN='))?.slice('JUPYTER_TOKEN='.length);
     const origin = await this.origin(envId);
     return origin && token ? { origin, token } : undefined;
+  }
+
+  async portAddress(envId: string, port: number): Promise<PortAddress | undefined> {
+    const info = await this.docker.getContainer(containerName(envId)).inspect().catch(ignore(404));
+    return containerPortAddress(info || undefined, port);
   }
 
   async logs(envId: string, tail: number): Promise<LogLine[]> {

@@ -7,6 +7,7 @@ import {
   type JupyterEndpoint,
   type LogLine,
   type OwnedInstance,
+  type PortAddress,
   type RuntimeDriver,
   type RuntimeStatus,
   type RuntimeTarget,
@@ -18,6 +19,7 @@ import { logLineSink, parseLogText } from './logs.js';
 import { environmentManifests, jupyterApiPath, type EnvironmentManifests, type KubernetesManifestConfig } from './manifests.js';
 import { ANNOTATION_SPEC_HASH, CONTAINER_NAME, JUPYTER_PORT, TOKEN_KEY, envSelector, managedSelector } from './names.js';
 import { PodPortForward } from './portforward.js';
+import { PortForwards } from './ports.js';
 import { podOwnedInstance, podReadiness, podRuntimeStatus } from './status.js';
 import { pollUntil, waitForJupyter } from './wait.js';
 
@@ -44,12 +46,14 @@ export class KubernetesDriver implements RuntimeDriver {
   private readonly kubeConfig: KubeConfig;
   private readonly core: CoreV1Api;
   private readonly forwards = new Map<string, PodPortForward>();
+  private readonly portForwards: PortForwards;
   private readonly startTimeoutMs: number;
   private readonly pollIntervalMs: number;
 
   constructor(private readonly options: KubernetesDriverOptions = {}) {
     this.kubeConfig = options.kubeConfig ?? defaultKubeConfig();
     this.core = this.kubeConfig.makeApiClient(CoreV1Api);
+    this.portForwards = new PortForwards(this.kubeConfig);
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
   }
@@ -163,6 +167,12 @@ export class KubernetesDriver implements RuntimeDriver {
   async exec(envId: string, command: string[], timeoutMs: number): Promise<ExecResult> {
     const pod = await this.runningPod(envId);
     return execInPod(this.kubeConfig, pod.metadata!.namespace!, pod.metadata!.name!, command, timeoutMs);
+  }
+
+  async portAddress(envId: string, port: number): Promise<PortAddress | undefined> {
+    const pod = await this.podOf(envId);
+    if (!pod || !podRuntimeStatus(pod).running) return undefined;
+    return this.portForwards.address(envId, pod.metadata!.namespace!, pod.metadata!.name!, port);
   }
 
   async stats(envId: string): Promise<EnvironmentStats> {
@@ -308,6 +318,7 @@ export class KubernetesDriver implements RuntimeDriver {
     const forward = this.forwards.get(envId);
     this.forwards.delete(envId);
     await forward?.close();
+    await this.portForwards.close(envId);
   }
 }
 

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 
 import { constants, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
-import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
+import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
 import { probeJupyter, waitForJupyter } from '../jupyter-probe.js';
 import { Cgroups, probeHostCgroups, realCgroupFs, type CgroupFs, type CgroupProbe } from './cgroups.js';
 import { countGpus, GPU_QUERY, parseGpuQuery, runNvidiaSmi, type NvidiaSmi } from './gpus.js';
@@ -207,6 +207,11 @@ export class LocalDriver implements RuntimeDriver {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** An environment's processes share the host's loopback: a port they listen on is on 127.0.0.1. */
+  async portAddress(envId: string, port: number): Promise<PortAddress | undefined> {
+    return (await this.inspect(envId))?.running ? { host: '127.0.0.1', port } : undefined;
   }
 
   async stop(envId: string): Promise<void> {

@@ -145,7 +145,7 @@ describe('JobLogFollower', () => {
     const value = job();
     const f = follow(log, value, {
       jobLog: (from) => {
-        if (fail) throw new ApiError(503, 'unavailable', 'backend busy');
+        if (fail) throw new ApiError(503, 'engine_error', 'backend busy');
         return log.answer(from);
       },
     });

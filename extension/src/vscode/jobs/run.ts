@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { CreateJobBody, Environment, Job } from '../../../../backend/src/protocol/index.js';
+import { syncWorkspace, type SyncProgress } from '../../../../backend/src/client/workspace-sync.js';
+import { runScriptBody, scriptPath } from '../../jobs/run.js';
+import { connected } from '../environments/context.js';
+import { targetEnvironment } from '../environments/pick.js';
+import type { JobOrigin, JobsUi } from './context.js';
+
+const MIB = 1024 * 1024;
+
+/** `hashing 12/40 files · 0.3/1.2 MiB`. */
+function syncMessage(p: SyncProgress): string {
+  if (p.phase === 'scanning') return 'listing files…';
+  return `${p.phase} ${p.doneFiles}/${p.totalFiles} files · ${(p.doneBytes / MIB).toFixed(1)}/${(p.totalBytes / MIB).toFixed(1)} MiB`;
+}
+
+/** The Python file a command is for: the editor title's or explorer's resource, else the active editor's. */
+function targetFile(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+/** The environment to run in: the one the editor works in (a job terminal, a notebook), else the user's pick of the running ones. */
+async function runningEnvironment(ui: JobsUi): Promise<Environment | undefined> {
+  const focused = ui.focus.current ? ui.environments.get(ui.focus.current) : undefined;
+  if (focused?.state === 'running') return focused;
+  const running = ui.environments.items.filter((e) => e.state === 'running');
+  if (running.length === 1) return running[0];
+  return targetEnvironment(ui.environments, undefined, ['running'], 'Run File in Environment');
+}
+
+/** Sends the folder's files to the environment (only what it lacks), with their progress in a notification. */
+export async function syncFolder(ui: JobsUi, env: Environment, folder: vscode.WorkspaceFolder): Promise<string> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ML Workbench: syncing ${folder.name} to ${env.name}`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const cancel = token.onCancellationRequested(() => controller.abort());
+      try {
+        const client = ui.client();
+        if (!client) throw new Error('the backend is not connected (see "ML Workbench: Show Connection Details")');
+        const result = await syncWorkspace(client, env.id, folder.uri.fsPath, {
+          signal: controller.signal,
+          onProgress: (p) => progress.report({ message: syncMessage(p) }),
+        });
+        return result.root;
+      } finally {
+        cancel.dispose();
+      }
+    },
+  );
+}
+
+/** Creates the job, remembers where it came from, clears the file's old problems and opens its terminal. */
+export async function startJob(ui: JobsUi, env: Environment, body: CreateJobBody, origin?: JobOrigin): Promise<Job> {
+  const job = await connected(ui.link).api.call('createJob', { body });
+  ui.jobs.upsert(job);
+  if (origin) ui.origins.set(job.id, origin);
+  ui.problems.started(job.id, origin?.script);
+  ui.terminals.show(job, env.name);
+  return job;
+}
+
+/** ML Workbench: Run File in Environment. */
+export async function runFile(ui: JobsUi, arg: unknown): Promise<void> {
+  const uri = targetFile(arg);
+  if (!uri || uri.scheme !== 'file') throw new Error('open a Python file of the workspace first');
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  const script = folder && scriptPath(folder.uri.fsPath, uri.fsPath);
+  if (!folder || !script) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not inside a workspace folder: only a workspace folder's files are synced to environments`);
+  const env = await runningEnvironment(ui);
+  if (!env) return;
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document?.isDirty) await document.save();
+  const root = await syncFolder(ui, env, folder);
+  await startJob(ui, env, runScriptBody(env.id, root, script), { folder, script: uri.fsPath });
+}
