@@ -7,6 +7,7 @@ import type {
   EnvironmentStats,
   ExecResult,
   LogLines,
+  ResizeBody,
   Resources,
   User,
 } from '../protocol/index.js';
@@ -15,6 +16,7 @@ import type { EnvRecord } from '../store/environments.js';
 import type { Store } from '../store/index.js';
 import type { ImageCatalog } from './catalog.js';
 import { admit, couldEverFit, queueOrder, sumResources } from './scheduler.js';
+import { assertResizable, resizedSpec } from './resize.js';
 import { KeyedSerial } from './serial.js';
 
 /** An engine failure (not a DriverError already) becomes one, so the client gets a 503 with the reason, not a 500. */
@@ -133,6 +135,24 @@ export class EnvironmentService {
       .filter((k) => resources[k] > capacity[k])
       .map((k) => ({ path: `body.${k}`, message: `${resources[k]} requested, this host has ${capacity[k]}` }));
     throw new HttpError('unprocessable', 'the environment can never fit on this host', issues);
+  }
+
+  /**
+   * New resources for a queued, stopped or failed environment, used from its next start. A queued
+   * one is re-evaluated at once: it may start now, or wait longer.
+   */
+  async resize(owner: User, id: string, body: ResizeBody): Promise<Environment> {
+    const { env } = this.own(owner, id);
+    assertResizable(env);
+    const stored = resizedSpec(env, body);
+    await this.refuseImpossible(stored.resources);
+    // read again after the await: the scheduler may have admitted it meanwhile
+    assertResizable(this.own(owner, id).env);
+    this.store.environments.updateSpec(id, stored);
+    const record = this.store.environments.get(id)!;
+    this.publish(record);
+    if (record.env.state === 'queued') this.schedule();
+    return this.view(record);
   }
 
   /** Queues the environment; it starts as soon as it fits. Idempotent for one already on its way. */

@@ -39,6 +39,7 @@ export function environmentRoutes(app: FastifyInstance, { environments }: AppDep
   register(app, routes.restartEnvironment, ({ auth, params }) => service.restart(auth.user, params.id));
   register(app, routes.deleteEnvironment, ({ auth, params, query }) => service.delete(auth.user, params.id, query.purge ?? false));
   register(app, routes.environmentLogs, ({ auth, params, query }) => service.logs(auth.user, params.id, query.tail));
+  register(app, routes.resizeEnvironment, ({ auth, params, body }) => service.resize(auth.user, params.id, body));
   register(app, routes.environmentStats, ({ auth, params }) => service.stats(auth.user, params.id));
   register(app, routes.execEnvironment, ({ auth, params, body }) => service.exec(auth.user, params.id, body.command, body.timeoutSeconds));
 }

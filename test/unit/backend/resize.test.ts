@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { assertResizable, resizedSpec } from '../../../backend/src/environments/resize.js';
+import { Environment, EnvironmentSpec, ResizeBody, type EnvironmentState } from '../../../backend/src/protocol/index.js';
+
+const env = (state: EnvironmentState): Environment =>
+  Environment.parse({
+    id: 'env_ab12cd34',
+    ownerId: 'usr_ab12cd34',
+    name: 'box',
+    image: 'python-cpu',
+    packages: { apt: ['curl'], pip: ['requests'] },
+    resources: { cpus: 1, memoryMiB: 1024, gpus: 0 },
+    env: { A: '1' },
+    idleTimeoutMinutes: 30,
+    priority: 70,
+    state,
+    reason: null,
+    queuePosition: null,
+    driver: 'docker',
+    imageRef: null,
+    limitsEnforced: true,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    startedAt: null,
+    lastActivityAt: null,
+  });
+
+describe('assertResizable', () => {
+  it('allows queued, stopped and failed environments', () => {
+    for (const state of ['queued', 'stopped', 'failed'] as const) expect(() => assertResizable(env(state))).not.toThrow();
+  });
+
+  it('refuses with 409 naming the state while the environment holds its share', () => {
+    for (const state of ['building', 'starting', 'running', 'stopping'] as const) {
+      expect(() => assertResizable(env(state))).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining(`is ${state}`) }));
+    }
+  });
+});
+
+describe('resizedSpec', () => {
+  it('changes only the named figures and keeps the rest of the spec', () => {
+    const stored = resizedSpec(env('stopped'), { memoryMiB: 4096 });
+    expect(stored.resources).toEqual({ cpus: 1, memoryMiB: 4096, gpus: 0 });
+    expect(EnvironmentSpec.parse(stored.spec)).toEqual({
+      name: 'box',
+      image: 'python-cpu',
+      packages: { apt: ['curl'], pip: ['requests'] },
+      env: { A: '1' },
+      idleTimeoutMinutes: 30,
+      priority: 70,
+      cpus: 1,
+      memoryMiB: 4096,
+      gpus: 0,
+    });
+  });
+});
+
+describe('ResizeBody', () => {
+  it('needs at least one figure, refuses unknown fields and out-of-range values', () => {
+    expect(ResizeBody.safeParse({}).success).toBe(false);
+    expect(ResizeBody.safeParse({ cpus: 2, disk: 3 }).success).toBe(false);
+    expect(ResizeBody.safeParse({ memoryMiB: 64 }).success).toBe(false);
+    expect(ResizeBody.safeParse({ gpus: 1.5 }).success).toBe(false);
+    expect(ResizeBody.safeParse({ gpus: 0 }).success).toBe(true);
+  });
+});
