@@ -6,10 +6,13 @@ import { BACKEND_SETTINGS, EMBEDDED_TOKEN_SECRET, TOKEN_SECRET } from './names.j
 import { EnvironmentFocus } from './environments/focus.js';
 import type { EnvironmentsModel } from './environments/model.js';
 import type { JobsModel } from './jobs/model.js';
+import type { DatasetsModel } from './datasets/model.js';
 import { registerCommands } from './vscode/commands.js';
+import { registerDatasets } from './vscode/datasets/index.js';
 import { trackConnectionContext } from './vscode/contextKey.js';
 import { registerEnvironments } from './vscode/environments/index.js';
 import { registerJobs } from './vscode/jobs/index.js';
+import { registerNotebooks } from './vscode/notebooks/index.js';
 import { showFailures } from './vscode/failureToast.js';
 import { createOutput } from './vscode/output.js';
 import { backendSettings } from './vscode/settings.js';
@@ -26,6 +29,7 @@ export interface MlwbApi {
   /** The environment the editor works in (a job terminal's, a notebook kernel's). */
   focus: EnvironmentFocus;
   jobs: JobsModel;
+  datasets: DatasetsModel;
 }
 
 /** Settings UIs write on every keystroke; wait for a pause before reconnecting. */
@@ -72,10 +76,13 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
   const focus = new EnvironmentFocus();
   const jobs = registerJobs({ controller, environments: environments.model, focus, channel, list: views['mlwb.environments'] });
   subscriptions.push(...jobs.disposables);
+  const datasets = registerDatasets({ controller, channel, list: views['mlwb.datasets'], extensionUri: context.extensionUri });
+  subscriptions.push(...datasets.disposables);
+  subscriptions.push(...registerNotebooks({ controller, environments: environments.model, focus, channel }));
 
   logger.log({ level: 'info', message: `activated in ${vscode.env.appName} ${vscode.version} (${process.platform}, Node ${process.versions.node})` });
   void controller.connect();
-  return { controller, connection, output: channel, views, environments: environments.model, focus, jobs: jobs.model };
+  return { controller, connection, output: channel, views, environments: environments.model, focus, jobs: jobs.model, datasets: datasets.model };
 }
 
 /**

@@ -20,6 +20,7 @@ export const COMMANDS = {
   cancelJob: 'mlwb.job.cancel',
   rerunJob: 'mlwb.job.rerun',
   copyJobId: 'mlwb.job.copyId',
+  restartKernel: 'mlwb.notebook.restartKernel',
 } as const;
 
 /** Context key holding the connection status, for `when` clauses (views' welcome text). */
