@@ -55,6 +55,7 @@ export function registerJobs({ controller, environments, focus, channel, list }:
   const problems = new JobProblems();
   const origins = new Map<string, JobOrigin>();
   const ended = (job: Job, output: JobOutput): string | undefined => {
+    jobs.upsert(job);
     const problem = localProblem(job, output, origins.get(job.id));
     problems.ended(job.id, problem);
     return problem ? pointer(problem) : undefined;
