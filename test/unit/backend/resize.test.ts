@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseMemoryMiB } from '../../../backend/src/cli/memory.js';
 import { assertResizable, resizedSpec } from '../../../backend/src/environments/resize.js';
 import { Environment, EnvironmentSpec, ResizeBody, type EnvironmentState } from '../../../backend/src/protocol/index.js';
 
@@ -62,5 +63,15 @@ describe('ResizeBody', () => {
     expect(ResizeBody.safeParse({ memoryMiB: 64 }).success).toBe(false);
     expect(ResizeBody.safeParse({ gpus: 1.5 }).success).toBe(false);
     expect(ResizeBody.safeParse({ gpus: 0 }).success).toBe(true);
+  });
+});
+
+describe('parseMemoryMiB', () => {
+  it('reads binary sizes and bare MiB, and refuses the rest', () => {
+    expect(parseMemoryMiB('4GiB')).toBe(4096);
+    expect(parseMemoryMiB('1.5G')).toBe(1536);
+    expect(parseMemoryMiB('512MiB')).toBe(512);
+    expect(parseMemoryMiB(' 768 ')).toBe(768);
+    for (const bad of ['4 bananas', '4GB', '-1GiB', '0.3MiB', '']) expect(() => parseMemoryMiB(bad)).toThrow('--memory takes a size');
   });
 });

@@ -5,6 +5,7 @@ import type { Environment } from '../../protocol/index.js';
 import { UsageError, withClient, type ClientFlags } from '../client.js';
 import { resolveEnvironment, waitUntilSettled } from '../environments.js';
 import { printJson, printTable, shortTime } from '../output.js';
+import { resizeCommand } from './env-resize.js';
 import { withClientOptions } from './options.js';
 
 /** requirements.txt lines without comments and blanks; anything else (options, URLs) is left for the backend to refuse by name. */
@@ -124,6 +125,8 @@ export function envCommand(program: Command): void {
         }),
       );
   }
+
+  resizeCommand(env);
 
   withClientOptions(env.command('delete').argument('<name>', 'name or id'))
     .description('delete it; --purge also removes its workspace')
