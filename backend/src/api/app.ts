@@ -10,6 +10,7 @@ import type { AppDeps } from './deps.js';
 import { errorBody, handleError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
+import { jobRoutes } from './routes/jobs.js';
 import { jupyterProxyRoutes } from './routes/jupyter-proxy.js';
 import { portForwardRoutes } from './routes/port-forward.js';
 import { statusRoutes } from './routes/status.js';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   tokenRoutes(app, deps);
   auditRoutes(app, deps);
   environmentRoutes(app, deps);
+  jobRoutes(app, deps);
   await jupyterProxyRoutes(app, deps);
   portForwardRoutes(app, deps, { allowedOrigins: options.allowedOrigins ?? [] });
   eventRoutes(app, deps, { heartbeatMs: options.heartbeatMs ?? 15_000, allowedOrigins: options.allowedOrigins ?? [] });

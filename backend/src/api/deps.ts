@@ -2,6 +2,7 @@ import type { ImageCatalog } from '../environments/catalog.js';
 import type { EnvironmentService } from '../environments/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { ImageBuilder } from '../images/build-runner.js';
+import type { JobService } from '../jobs/service.js';
 import type { Store } from '../store/index.js';
 
 /** What the server runs with, as `GET /api/v1/me` reports it. */
@@ -19,4 +20,6 @@ export interface AppDeps {
   info: ServerInfo;
   /** Absent in tests that exercise only the foundation routes. */
   environments?: { service: EnvironmentService; catalog: ImageCatalog; builder: ImageBuilder };
+  /** Jobs in environments; present whenever `environments` is. */
+  jobs?: JobService;
 }

@@ -6,6 +6,7 @@ import { UsageError } from './client.js';
 import { auditCommand } from './commands/audit.js';
 import { envCommand } from './commands/env.js';
 import { imagesCommand } from './commands/images.js';
+import { jobsCommand } from './commands/jobs.js';
 import { loginCommand } from './commands/login.js';
 import { serverCommand } from './commands/server.js';
 import { statusCommand } from './commands/status.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   auditCommand(program);
   envCommand(program);
   imagesCommand(program);
+  jobsCommand(program);
   return program;
 }
 

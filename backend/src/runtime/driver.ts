@@ -62,6 +62,29 @@ export interface PortAddress {
   port: number;
 }
 
+/** A job's command as the driver runs it (see backend/src/jobs/ and mlwb_runtime.job). */
+export interface JobSpec {
+  jobId: string;
+  command: string[];
+  /** Working directory inside the environment; null: the environment's workspace. */
+  cwd: string | null;
+  /** Added to the environment's own variables. */
+  env: Record<string, string>;
+}
+
+/** How a job's command ended. */
+export interface JobOutcome {
+  /** null when it is unknown (the environment went away under it). */
+  exitCode: number | null;
+  /** The signal that ended it (`SIGKILL`), if one did. */
+  signal: string | null;
+  /** Killed by the kernel for exceeding the environment's memory limit. */
+  oomKilled: boolean;
+  peakMemoryMiB: number | null;
+  /** Stopped because `signal` of runJob was aborted. */
+  cancelled: boolean;
+}
+
 export interface HostCapacity {
   cpus: number;
   memoryMiB: number;
@@ -106,6 +129,11 @@ export interface RuntimeDriver {
   exec(envId: string, command: string[], timeoutMs: number): Promise<ExecResult>;
   stats(envId: string): Promise<EnvironmentStats>;
   list(): Promise<OwnedInstance[]>;
+  /**
+   * Runs a job's command in the running environment, passing its output on as it comes. Aborting
+   * `signal` stops the command's whole process tree; the promise settles once it has ended.
+   */
+  runJob(envId: string, spec: JobSpec, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void, signal: AbortSignal): Promise<JobOutcome>;
   /**
    * Where the backend connects to reach `port` inside the running environment (a debugger's), or
    * undefined when it is not running. Only a place to connect to: whether anything listens there

@@ -118,4 +118,31 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'jobs',
+    sql: `
+      -- No foreign key to environments: a job and its log outlive the environment's deletion.
+      -- The job's extra variables are not stored (they may hold secrets and are needed only to start it).
+      CREATE TABLE jobs (
+        id               TEXT PRIMARY KEY,
+        owner_id         TEXT NOT NULL REFERENCES users(id),
+        env_id           TEXT NOT NULL,
+        command          TEXT NOT NULL,
+        cwd              TEXT,
+        workspace_root   TEXT,
+        state            TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        exit_code        INTEGER,
+        reason           TEXT,
+        created_at       TEXT NOT NULL,
+        started_at       TEXT,
+        ended_at         TEXT,
+        peak_memory_mib  REAL,
+        log_lines        INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX jobs_owner ON jobs(owner_id, created_at);
+      CREATE INDEX jobs_env ON jobs(env_id, created_at);
+      CREATE INDEX jobs_state ON jobs(state);
+    `,
+  },
 ];

@@ -64,6 +64,11 @@ export class DatasetsModel {
     this.apply({ kind: 'version', version });
   }
 
+  /** Drops a version a command deleted, without waiting for its event. */
+  removeVersion(id: string): void {
+    this.apply({ kind: 'version-deleted', id });
+  }
+
   /** Lists again; resolves once the list is in (or failed, which `status` tells). */
   async refresh(): Promise<void> {
     const backend = this.link.current;

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
-import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
+import { DriverError, type HostCapacity, type ImageRequest, type JobOutcome, type JobSpec, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
 import { AGENT_ONCE, gpusFromAgent } from '../agent-output.js';
 import { waitForJupyter } from '../jupyter-probe.js';
 import { containerName, containerSpec, derivedDockerfile, derivedImageTag, hasPackages, JUPYTER_PORT, LABEL_BACKEND, LABEL_ENV, LABEL_OWNER, labels, NETWORK, volumeName } from './spec.js';
 import { containerPortAddress } from './ports.js';
+import { runDockerJob } from './jobs.js';
 import { cpuPercent, type DockerStats } from './stats.js';
 
 const OUTPUT_CAP = 1024 * 1024;
@@ -234,6 +235,10 @@ export class DockerDriver implements RuntimeDriver {
       memory: { usedBytes: raw.memory_stats.usage ?? 0, limitBytes: info.HostConfig.Memory || null },
       gpus,
     };
+  }
+
+  runJob(envId: string, spec: JobSpec, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void, signal: AbortSignal): Promise<JobOutcome> {
+    return runDockerJob(this.docker, this.docker.getContainer(containerName(envId)), (command) => this.exec(envId, command, 10_000), spec, onOutput, signal);
   }
 
   async list(): Promise<OwnedInstance[]> {

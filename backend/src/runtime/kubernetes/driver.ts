@@ -4,6 +4,7 @@ import {
   DriverError,
   type HostCapacity,
   type ImageRequest,
+  type JobOutcome,
   type JupyterEndpoint,
   type LogLine,
   type OwnedInstance,
@@ -167,6 +168,11 @@ export class KubernetesDriver implements RuntimeDriver {
   async exec(envId: string, command: string[], timeoutMs: number): Promise<ExecResult> {
     const pod = await this.runningPod(envId);
     return execInPod(this.kubeConfig, pod.metadata!.namespace!, pod.metadata!.name!, command, timeoutMs);
+  }
+
+  /** Not built yet: the runner needs stdin over pods/exec, which the contract fake cannot check. */
+  async runJob(): Promise<JobOutcome> {
+    throw new DriverError('jobs are not supported on the kubernetes driver yet', 'user');
   }
 
   async portAddress(envId: string, port: number): Promise<PortAddress | undefined> {

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 
 import { constants, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
-import { DriverError, type HostCapacity, type ImageRequest, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
+import { DriverError, type HostCapacity, type ImageRequest, type JobOutcome, type JobSpec, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
 import { probeJupyter, waitForJupyter } from '../jupyter-probe.js';
 import { Cgroups, probeHostCgroups, realCgroupFs, type CgroupFs, type CgroupProbe } from './cgroups.js';
 import { countGpus, GPU_QUERY, parseGpuQuery, runNvidiaSmi, type NvidiaSmi } from './gpus.js';
@@ -12,6 +12,7 @@ import { envLayout, isEnvId, type EnvLayout } from './layout.js';
 import { freePort, PortTaken, portWasTaken } from './ports.js';
 import { appendSystemLine, followFile, parseLogLine, rotateIfLarge, sizeOf, tailLines } from './logs.js';
 import { EnvProcesses } from './members.js';
+import { runLocalJob } from './jobs.js';
 import { execCapped, isAlive, processStartOf, runTool, type ToolRunner } from './process.js';
 import { defaultPython, jupyterArgs, serverEnv } from './spec.js';
 import { readState, writeState, type CgroupDirs, type RunState, type StateFile } from './state.js';
@@ -281,16 +282,24 @@ export class LocalDriver implements RuntimeDriver {
     if (!run) throw new DriverError(`environment ${envId} is not running`, 'user');
     const [file, ...args] = command;
     if (!file) throw new DriverError('no command given', 'user');
-    return execCapped({ file, args, cwd: layout.work, env: run.env }, timeoutMs, OUTPUT_CAP, (pid) => {
-      this.processes.track(envId, pid);
-      if (run.cgroup) {
-        try {
-          this.processes.cgroupsOf(run.cgroup).add(run.cgroup, pid);
-        } catch {
-          // it exited already
-        }
+    return execCapped({ file, args, cwd: layout.work, env: run.env }, timeoutMs, OUTPUT_CAP, (pid) => this.join(envId, run, pid));
+  }
+
+  /** A process started in the environment from outside its server becomes one of its members (and enters its cgroup). */
+  private join(envId: string, run: RunState, pid: number): void {
+    this.processes.track(envId, pid);
+    if (run.cgroup) {
+      try {
+        this.processes.cgroupsOf(run.cgroup).add(run.cgroup, pid);
+      } catch {
+        // it exited already
       }
-    });
+    }
+  }
+
+  runJob(envId: string, spec: JobSpec, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void, signal: AbortSignal): Promise<JobOutcome> {
+    const run = this.live(envId);
+    return runLocalJob(this.layout(envId), run, (pid) => this.join(envId, run!, pid), spec, onOutput, signal);
   }
 
   async stats(envId: string): Promise<EnvironmentStats> {
