@@ -71,9 +71,9 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
     }),
   );
   const views = registerViews(subscriptions);
-  const environments = registerEnvironments({ controller, channel, list: views['mlwb.environments'], workspaceState: context.workspaceState });
-  subscriptions.push(...environments.disposables);
   const focus = new EnvironmentFocus();
+  const environments = registerEnvironments({ controller, channel, list: views['mlwb.environments'], workspaceState: context.workspaceState, focus });
+  subscriptions.push(...environments.disposables);
   const jobs = registerJobs({ controller, environments: environments.model, focus, channel, list: views['mlwb.environments'] });
   subscriptions.push(...jobs.disposables);
   const datasets = registerDatasets({ controller, channel, list: views['mlwb.datasets'], extensionUri: context.extensionUri });

@@ -14,6 +14,8 @@ export interface MonitorDeps {
   fetchStats(id: string): Promise<EnvironmentStats>;
   /** The environment the user chose to watch (the workspace's memory). */
   remembered: { get(): string | undefined; set(id: string): void };
+  /** The environment the editor works in (`EnvironmentFocus`): watched over the remembered one while it runs. */
+  focus?: { readonly current: string | undefined; onDidChange(fn: (envId: string | undefined) => void): () => void };
   intervalMs?: number;
 }
 
@@ -21,8 +23,10 @@ export interface MonitorDeps {
 export type MonitorView = { hidden: true } | ({ hidden: false; envId: string } & StatsView);
 
 /**
- * The resource monitor: watches the active environment (the chosen one while it runs, else the
- * first running one) and polls its figures only while the window is focused and something runs.
+ * The resource monitor: watches the active environment and polls its figures only while the window
+ * is focused and something runs. The active one is, in this order: the one the user just selected
+ * (until the editor's focus moves), the one the editor works in (the active notebook's or job's),
+ * the remembered choice, the first running one.
  */
 export class ResourceMonitor {
   private active: Environment | undefined;
@@ -32,6 +36,9 @@ export class ResourceMonitor {
   private readonly poller: Poller<EnvironmentStats>;
   private readonly listeners = new Set<(view: MonitorView) => void>();
   private readonly offEnvs: () => void;
+  private readonly offFocus: () => void;
+  /** A selection made while the editor's focus named another environment wins until the focus moves. */
+  private selected: string | undefined;
 
   constructor(
     private readonly deps: MonitorDeps,
@@ -48,6 +55,11 @@ export class ResourceMonitor {
       deps.intervalMs ?? STATS_INTERVAL_MS,
     );
     this.offEnvs = deps.onDidChangeEnvironments(() => this.update());
+    this.offFocus =
+      deps.focus?.onDidChange(() => {
+        this.selected = undefined;
+        this.update();
+      }) ?? (() => undefined);
     this.update();
   }
 
@@ -83,6 +95,7 @@ export class ResourceMonitor {
   /** The user chose `id` to watch: remembered, and watched whenever it runs. */
   select(id: string): void {
     this.deps.remembered.set(id);
+    this.selected = id;
     this.update();
   }
 
@@ -93,12 +106,13 @@ export class ResourceMonitor {
 
   dispose(): void {
     this.offEnvs();
+    this.offFocus();
     this.poller.dispose();
     this.listeners.clear();
   }
 
   private update(): void {
-    const next = chooseActive(this.running, this.deps.remembered.get());
+    const next = chooseActive(this.running, this.preferred());
     const switched = next?.id !== this.active?.id;
     this.active = next;
     if (switched) {
@@ -109,6 +123,14 @@ export class ResourceMonitor {
     if (next && this.focused) this.poller.start();
     else this.poller.stop();
     this.fire();
+  }
+
+  /** The environment to watch if it runs (chooseActive falls back to the first running one). */
+  private preferred(): string | undefined {
+    const running = (id: string | undefined): boolean => id !== undefined && this.running.some((e) => e.id === id);
+    if (running(this.selected)) return this.selected;
+    const focused = this.deps.focus?.current;
+    return running(focused) ? focused : this.deps.remembered.get();
   }
 
   private fire(): void {

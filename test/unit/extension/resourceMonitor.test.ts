@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../backend/src/client/index.js';
 import type { Environment, EnvironmentStats } from '../../../backend/src/protocol/index.js';
+import { EnvironmentFocus } from '../../../extension/src/environments/focus.js';
 import { ResourceMonitor } from '../../../extension/src/environments/monitor.js';
 import { Poller } from '../../../extension/src/environments/poller.js';
 import { chooseActive, formatStats } from '../../../extension/src/environments/stats.js';
@@ -166,5 +167,65 @@ describe('ResourceMonitor', () => {
     s.monitor.dispose();
     await vi.advanceTimersByTimeAsync(30_000);
     expect(s.fetched).toHaveLength(1);
+  });
+});
+
+describe('ResourceMonitor following the editor’s focus', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function setup(envs: Environment[], remembered?: string) {
+    const focus = new EnvironmentFocus();
+    let memory = remembered;
+    const fetched: string[] = [];
+    const monitor = new ResourceMonitor(
+      {
+        environments: () => envs,
+        onDidChangeEnvironments: () => () => undefined,
+        fetchStats: async (id) => (fetched.push(id), stats()),
+        remembered: { get: () => memory, set: (id) => (memory = id) },
+        focus,
+        intervalMs: 3000,
+      },
+      true,
+    );
+    const watched = (): string | undefined => (monitor.view.hidden ? undefined : monitor.view.envId);
+    return { monitor, focus, fetched, watched, remembered: () => memory };
+  }
+
+  it('watches the focused running environment over the remembered one, and returns to it when focus clears', async () => {
+    const a = environment({ name: 'a-box', state: 'running' });
+    const b = environment({ name: 'b-box', state: 'running' });
+    const s = setup([a, b], a.id);
+    expect(s.watched()).toBe(a.id);
+
+    s.focus.set('notebook', b.id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.watched()).toBe(b.id);
+    expect(s.fetched.at(-1)).toBe(b.id);
+    expect(s.remembered()).toBe(a.id); // following focus is not a choice of the user's
+
+    s.focus.set('notebook', undefined);
+    expect(s.watched()).toBe(a.id);
+  });
+
+  it('ignores a focus on an environment that does not run', () => {
+    const a = environment({ name: 'a-box', state: 'running' });
+    const stopped = environment({ name: 'z-box', state: 'stopped' });
+    const s = setup([a, stopped]);
+    s.focus.set('job', stopped.id);
+    expect(s.watched()).toBe(a.id);
+  });
+
+  it('lets the user’s selection win until the focus moves again', () => {
+    const a = environment({ name: 'a-box', state: 'running' });
+    const b = environment({ name: 'b-box', state: 'running' });
+    const c = environment({ name: 'c-box', state: 'running' });
+    const s = setup([a, b, c]);
+    s.focus.set('job', b.id);
+    s.monitor.select(c.id);
+    expect(s.watched()).toBe(c.id);
+    s.focus.set('notebook', a.id);
+    expect(s.watched()).toBe(a.id);
   });
 });

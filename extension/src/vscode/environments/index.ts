@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ConnectionController } from '../../backend/controller.js';
 import { BackendLink } from '../../backend/link.js';
+import type { EnvironmentFocus } from '../../environments/focus.js';
 import { EnvironmentsModel } from '../../environments/model.js';
 import { environmentRows } from '../../environments/rows.js';
 import { COMMANDS } from '../../names.js';
@@ -15,17 +16,19 @@ export interface EnvironmentsDeps {
   /** The Environments view's rows. */
   list: ResourceList;
   workspaceState: vscode.Memento;
+  /** The environment the editor works in: the status-bar monitor follows it. */
+  focus?: EnvironmentFocus;
 }
 
 /** The Environments feature: the model, the view's rows, the commands, log channels and the resource monitor. */
-export function registerEnvironments({ controller, channel, list, workspaceState }: EnvironmentsDeps): { model: EnvironmentsModel; disposables: vscode.Disposable[] } {
+export function registerEnvironments({ controller, channel, list, workspaceState, focus }: EnvironmentsDeps): { model: EnvironmentsModel; disposables: vscode.Disposable[] } {
   const link = new BackendLink(controller);
   const model = new EnvironmentsModel(link);
   const render = (): void => list.replace(environmentRows(model.status, model.items, COMMANDS.refreshEnvironments));
   render();
   const offModel = model.onDidChange(render);
   const logs = new EnvironmentLogChannels(link, model);
-  const { monitor, disposable: monitorDisposable } = createResourceMonitor(link, model, workspaceState);
+  const { monitor, disposable: monitorDisposable } = createResourceMonitor(link, model, workspaceState, focus);
   const ui = { link, model, logs, channel };
   return {
     model,

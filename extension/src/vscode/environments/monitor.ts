@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendLink } from '../../backend/link.js';
+import type { EnvironmentFocus } from '../../environments/focus.js';
 import type { EnvironmentsModel } from '../../environments/model.js';
 import { ResourceMonitor } from '../../environments/monitor.js';
 import { ACTIVE_ENVIRONMENT_KEY, COMMANDS } from '../../names.js';
@@ -7,13 +8,14 @@ import { connected } from './context.js';
 import { environmentItem } from './pick.js';
 
 /** The status-bar resource monitor of the active environment; hidden while none runs. */
-export function createResourceMonitor(link: BackendLink, model: EnvironmentsModel, memory: vscode.Memento): { monitor: ResourceMonitor; disposable: vscode.Disposable } {
+export function createResourceMonitor(link: BackendLink, model: EnvironmentsModel, memory: vscode.Memento, editorFocus?: EnvironmentFocus): { monitor: ResourceMonitor; disposable: vscode.Disposable } {
   const monitor = new ResourceMonitor(
     {
       environments: () => model.items,
       onDidChangeEnvironments: (fn) => model.onDidChange(fn),
       fetchStats: (id) => connected(link).api.call('environmentStats', { params: { id } }),
       remembered: { get: () => memory.get<string>(ACTIVE_ENVIRONMENT_KEY), set: (id) => void memory.update(ACTIVE_ENVIRONMENT_KEY, id) },
+      focus: editorFocus,
     },
     vscode.window.state.focused,
   );
