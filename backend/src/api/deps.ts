@@ -2,8 +2,8 @@ import type { ImageCatalog } from '../environments/catalog.js';
 import type { EnvironmentService } from '../environments/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { ImageBuilder } from '../images/build-runner.js';
-import type { JobService } from '../jobs/service.js';
 import type { Store } from '../store/index.js';
+import type { DatasetService } from '../data/service/service.js';
 
 /** What the server runs with, as `GET /api/v1/me` reports it. */
 export interface ServerInfo {
@@ -15,11 +15,11 @@ export interface ServerInfo {
 
 /** Everything routes need, built once by the process wiring (or by a test) and passed in. */
 export interface AppDeps {
+  /** Datasets and their versions (issue 5). */
+  datasets?: DatasetService;
   store: Store;
   bus: EventBus;
   info: ServerInfo;
   /** Absent in tests that exercise only the foundation routes. */
   environments?: { service: EnvironmentService; catalog: ImageCatalog; builder: ImageBuilder };
-  /** Jobs in environments; present whenever `environments` is. */
-  jobs?: JobService;
 }

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../api/app.js';
 import type { ServerInfo } from '../api/deps.js';
 import { bootstrapAdmin, type BootstrapResult } from '../auth/bootstrap.js';
+import { DatasetService } from '../data/service/service.js';
 import { EventBus } from '../events/bus.js';
 import { resolveDriver } from '../runtime/detect.js';
 import { startEnvironments, type Environments } from './environments.js';
-import { startJobs } from './jobs.js';
 import { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { isLoopback, ServerConfig } from './config.js';
@@ -62,14 +62,14 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
     };
     const bus = new EventBus();
     const log = console;
+    const datasets = await DatasetService.open(config.dataDir, store, bus, { warn: (m) => log.error(`warning: ${m}`) });
     environments = await startEnvironments(config, info.driver, store, bus, {
       info: (m) => config.logLevel !== 'silent' && log.error(`info: ${m}`),
       warn: (m) => log.error(`warning: ${m}`),
       error: (m) => log.error(`error: ${m}`),
     });
-    const jobs = await startJobs(config.dataDir, store, bus, environments, { info: () => undefined, warn: (m) => log.error(`warning: ${m}`) });
     app = await buildApp(
-      { store, bus, info, jobs, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder } } : {}) },
+      { store, bus, info, datasets, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder } } : {}) },
       {
         logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
         heartbeatMs: config.heartbeatMs,

@@ -11,6 +11,7 @@
  * no object or a complete one, plus at worst a temp file that `cleanTemp()` removes at start-up.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -110,6 +111,31 @@ export class ContentStore {
   /** Streams `source` into the store; see the file comment for the order of writes. */
   put(source: ByteSource, options: PutOptions = {}): Promise<PutResult> {
     return this.ingest(source, options, '');
+  }
+
+  /**
+   * Moves a complete, fsynced file whose md5 the caller has just computed (an upload the backend
+   * holds) into the store without copying it: renamed into `tmp/`, made read-only, then published
+   * like a put. The file must be on the store's filesystem and nobody else may write to it; across
+   * filesystems it is copied through `put`, which checks the md5 again.
+   */
+  async adopt(path: string, md5: string): Promise<PutResult> {
+    if (!MD5.test(md5)) throw new Md5MismatchError(md5, '(not an md5)');
+    const temp = join(this.tempDir, `${process.pid}-${randomUUID()}${TEMP_SUFFIX}`);
+    try {
+      await rename(path, temp);
+    } catch (err) {
+      if (errnoCode(err) !== 'EXDEV') throw err;
+      return this.put(createReadStream(path), { expectedMd5: md5 });
+    }
+    try {
+      const { size } = await stat(temp);
+      await chmod(temp, OBJECT_MODE);
+      return { md5, size, created: await this.publish(temp, md5) };
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
   }
 
   private async ingest(source: ByteSource, options: PutOptions, idSuffix: string): Promise<PutResult> {
