@@ -125,7 +125,7 @@ export const routes = {
   syncPlan: route({
     method: 'POST', path: '/api/v1/environments/:id/sync/plan', params: IdParams, body: SyncPlanBody, status: 200, response: SyncPlan, auth: 'user',
   }),
-  uploadSyncBlob: route({ method: 'PUT', path: '/api/v1/sync/blobs/:md5', params: SyncBlobParams, rawBody: true, status: 200, response: SyncBlobStored, auth: 'user' }),
+  uploadSyncBlob: route({ method: 'PUT', path: '/api/v1/sync/blobs/:hash', params: SyncBlobParams, rawBody: true, status: 200, response: SyncBlobStored, auth: 'user' }),
   syncApply: route({
     method: 'POST', path: '/api/v1/environments/:id/sync/apply', params: IdParams, body: SyncApplyBody, status: 200, response: SyncApplied, auth: 'user', audit: 'workspace.sync',
   }),

@@ -102,7 +102,7 @@ export const SyncPlan = z.object({
 });
 export type SyncPlan = z.infer<typeof SyncPlan>;
 
-export const SyncBlobParams = z.strictObject({ md5: Md5Hex });
+export const SyncBlobParams = z.strictObject({ hash: Md5Hex });
 
 export const SyncBlobStored = z.object({
   md5: Md5Hex,

@@ -104,6 +104,24 @@ export class DriverError extends Error {
   }
 }
 
+/** One file for `writeWorkspace`: its content comes from the backend's sync cache, as a stream. */
+export interface WorkspaceFile {
+  /** Relative, '/'-separated, already checked by the protocol's `SyncPath`. */
+  path: string;
+  size: number;
+  executable: boolean;
+  open(): Promise<import('node:stream').Readable>;
+}
+
+/** A change to one workspace folder of an environment (see backend/src/sync/). */
+export interface WorkspaceChange {
+  /** The folder under the environment's work directory (a protocol `WorkspaceName`). */
+  name: string;
+  /** Files or folders to remove first, relative to the folder. */
+  remove: string[];
+  write: WorkspaceFile[];
+}
+
 /**
  * One interface, three implementations (local processes, Docker, Kubernetes). Every method is
  * idempotent where that makes sense (stop, remove), and none keeps state that a backend restart
@@ -140,6 +158,12 @@ export interface RuntimeDriver {
    * shows when the backend connects.
    */
   portAddress(envId: string, port: number): Promise<PortAddress | undefined>;
+  /**
+   * Writes files into the workspace folder `change.name` (created if needed) after removing
+   * `change.remove`; answers the folder's absolute path inside the environment. Every path stays
+   * inside the folder. Absent on drivers that cannot yet (Kubernetes).
+   */
+  writeWorkspace?(envId: string, change: WorkspaceChange): Promise<{ root: string }>;
   /** Releases what the driver holds open (port-forwards); environments keep running. */
   close?(): Promise<void> | void;
 }

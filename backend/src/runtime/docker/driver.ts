@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
-import { DriverError, type HostCapacity, type ImageRequest, type JobOutcome, type JobSpec, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
+import { DriverError, type HostCapacity, type ImageRequest, type JobOutcome, type JobSpec, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget, type WorkspaceChange } from '../driver.js';
 import { AGENT_ONCE, gpusFromAgent } from '../agent-output.js';
 import { waitForJupyter } from '../jupyter-probe.js';
 import { containerName, containerSpec, derivedDockerfile, derivedImageTag, hasPackages, JUPYTER_PORT, LABEL_BACKEND, LABEL_ENV, LABEL_OWNER, labels, NETWORK, volumeName } from './spec.js';
 import { containerPortAddress } from './ports.js';
 import { runDockerJob } from './jobs.js';
 import { cpuPercent, type DockerStats } from './stats.js';
+import { writeDockerWorkspace } from './files.js';
 
 const OUTPUT_CAP = 1024 * 1024;
 const START_TIMEOUT_MS = 120_000;
@@ -239,6 +240,10 @@ export class DockerDriver implements RuntimeDriver {
 
   runJob(envId: string, spec: JobSpec, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void, signal: AbortSignal): Promise<JobOutcome> {
     return runDockerJob(this.docker, this.docker.getContainer(containerName(envId)), (command) => this.exec(envId, command, 10_000), spec, onOutput, signal);
+  }
+
+  writeWorkspace(envId: string, change: WorkspaceChange): Promise<{ root: string }> {
+    return writeDockerWorkspace(this, envId, change);
   }
 
   async list(): Promise<OwnedInstance[]> {

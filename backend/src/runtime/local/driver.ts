@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 
 import { constants, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import type { EnvironmentStats, ExecResult } from '../../protocol/index.js';
-import { DriverError, type HostCapacity, type ImageRequest, type JobOutcome, type JobSpec, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget } from '../driver.js';
+import { DriverError, type HostCapacity, type ImageRequest, type JobOutcome, type JobSpec, type JupyterEndpoint, type LogLine, type OwnedInstance, type PortAddress, type RuntimeDriver, type RuntimeStatus, type RuntimeTarget, type WorkspaceChange } from '../driver.js';
 import { probeJupyter, waitForJupyter } from '../jupyter-probe.js';
 import { Cgroups, probeHostCgroups, realCgroupFs, type CgroupFs, type CgroupProbe } from './cgroups.js';
 import { countGpus, GPU_QUERY, parseGpuQuery, runNvidiaSmi, type NvidiaSmi } from './gpus.js';
@@ -17,6 +17,7 @@ import { execCapped, isAlive, processStartOf, runTool, type ToolRunner } from '.
 import { defaultPython, jupyterArgs, serverEnv } from './spec.js';
 import { readState, writeState, type CgroupDirs, type RunState, type StateFile } from './state.js';
 import { UsageSampler } from './usage.js';
+import { writeLocalWorkspace } from './files.js';
 import { prepareVenv, readVenvMarker } from './venv.js';
 
 export interface LocalDriverOptions {
@@ -314,6 +315,10 @@ export class LocalDriver implements RuntimeDriver {
       memory: { usedBytes: cgroupMemory ?? usage.rssBytes, limitBytes: enforced ? run.limits.memoryMiB * MIB : null },
       gpus: gpus ? parseGpuQuery(gpus) : [],
     };
+  }
+
+  writeWorkspace(envId: string, change: WorkspaceChange): Promise<{ root: string }> {
+    return writeLocalWorkspace(this.layout(envId).work, change);
   }
 
   async list(): Promise<OwnedInstance[]> {

@@ -1,0 +1,4 @@
+import { skip } from '../runtime/local/jupyter-python.js';
+import { describeSync } from './suite.js';
+
+describeSync('local', skip);
