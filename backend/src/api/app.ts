@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit.js';
 import { datasetByteRoutes } from './routes/dataset-bytes.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { environmentRoutes } from './routes/environments.js';
+import { jobRoutes } from './routes/jobs.js';
 import { jupyterProxyRoutes } from './routes/jupyter-proxy.js';
 import { portForwardRoutes } from './routes/port-forward.js';
 import { statusRoutes } from './routes/status.js';
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   datasetRoutes(app, deps);
   await datasetByteRoutes(app, deps);
   environmentRoutes(app, deps);
+  jobRoutes(app, deps);
   await jupyterProxyRoutes(app, deps);
   portForwardRoutes(app, deps, { allowedOrigins: options.allowedOrigins ?? [] });
   eventRoutes(app, deps, { heartbeatMs: options.heartbeatMs ?? 15_000, allowedOrigins: options.allowedOrigins ?? [] });

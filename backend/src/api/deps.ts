@@ -1,6 +1,7 @@
 import type { ImageCatalog } from '../environments/catalog.js';
 import type { EnvironmentService } from '../environments/service.js';
 import type { EventBus } from '../events/bus.js';
+import type { JobService } from '../jobs/service.js';
 import type { ImageBuilder } from '../images/build-runner.js';
 import type { Store } from '../store/index.js';
 import type { DatasetService } from '../data/service/service.js';
@@ -22,4 +23,6 @@ export interface AppDeps {
   info: ServerInfo;
   /** Absent in tests that exercise only the foundation routes. */
   environments?: { service: EnvironmentService; catalog: ImageCatalog; builder: ImageBuilder };
+  /** Jobs in environments; present whenever `environments` is. */
+  jobs?: JobService;
 }

@@ -8,6 +8,7 @@ import { DatasetService } from '../data/service/service.js';
 import { EventBus } from '../events/bus.js';
 import { resolveDriver } from '../runtime/detect.js';
 import { startEnvironments, type Environments } from './environments.js';
+import { startJobs } from './jobs.js';
 import { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { isLoopback, ServerConfig } from './config.js';
@@ -68,8 +69,9 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
       warn: (m) => log.error(`warning: ${m}`),
       error: (m) => log.error(`error: ${m}`),
     });
+    const jobs = await startJobs(config.dataDir, store, bus, environments, { info: () => undefined, warn: (m) => log.error(`warning: ${m}`) });
     app = await buildApp(
-      { store, bus, info, datasets, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder } } : {}) },
+      { store, bus, info, jobs, datasets, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder } } : {}) },
       {
         logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
         heartbeatMs: config.heartbeatMs,
