@@ -149,7 +149,7 @@ export class JobLogFollower {
       const log = await backend.api.call('jobLog', { params: { id: this.jobId }, query: { from: this.last + 1, limit: PAGE } });
       if (this.disposed) return false;
       const before = this.last;
-      for (const line of log.lines) if (line.seq === this.last + 1) this.write(line);
+      for (const { seq, stream, text } of log.lines) if (seq === this.last + 1) this.write({ seq, stream, text });
       this.drain();
       if (log.complete && log.next <= this.last + 1) return true;
       // The log stopped growing (or answered nothing new): live lines carry on from here.
