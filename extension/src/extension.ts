@@ -8,6 +8,7 @@ import type { EnvironmentsModel } from './environments/model.js';
 import type { JobsModel } from './jobs/model.js';
 import type { DatasetsModel } from './datasets/model.js';
 import { registerCommands } from './vscode/commands.js';
+import { registerDebug } from './vscode/debug/index.js';
 import { registerDatasets } from './vscode/datasets/index.js';
 import { trackConnectionContext } from './vscode/contextKey.js';
 import { registerEnvironments } from './vscode/environments/index.js';
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): MlwbApi {
   subscriptions.push(...environments.disposables);
   const jobs = registerJobs({ controller, environments: environments.model, focus, channel, list: views['mlwb.environments'] });
   subscriptions.push(...jobs.disposables);
+  subscriptions.push(...registerDebug(jobs.ui, channel));
   const datasets = registerDatasets({ controller, channel, list: views['mlwb.datasets'], extensionUri: context.extensionUri });
   subscriptions.push(...datasets.disposables);
   subscriptions.push(...registerNotebooks({ controller, environments: environments.model, focus, channel }));

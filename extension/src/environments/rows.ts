@@ -47,6 +47,7 @@ export const ACTION_STATES = {
   copyJupyterUrl: ['running'],
   showLogs: EnvironmentState.options,
   delete: EnvironmentState.options,
+  changeResources: ['queued', 'stopped', 'failed'],
 } as const satisfies Record<string, readonly EnvironmentState[]>;
 
 /** The context value of an environment row, for `viewItem` in menus' `when` clauses. */

@@ -6,9 +6,11 @@ import { EnvironmentsModel } from '../../environments/model.js';
 import { environmentRows } from '../../environments/rows.js';
 import { COMMANDS } from '../../names.js';
 import type { ResourceList } from '../../views/resourceList.js';
+import { register } from '../commands.js';
 import { registerEnvironmentCommands } from './commands.js';
 import { EnvironmentLogChannels } from './logs.js';
 import { createResourceMonitor } from './monitor.js';
+import { changeResources } from './resize.js';
 
 export interface EnvironmentsDeps {
   controller: ConnectionController;
@@ -34,6 +36,7 @@ export function registerEnvironments({ controller, channel, list, workspaceState
     model,
     disposables: [
       ...registerEnvironmentCommands(ui, monitor),
+      register(channel, COMMANDS.changeResources, (arg) => changeResources(ui, arg)),
       monitorDisposable,
       logs,
       { dispose: offModel },

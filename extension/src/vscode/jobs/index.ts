@@ -49,7 +49,7 @@ function localProblem(job: Job, output: JobOutput, origin: JobOrigin | undefined
 }
 
 /** Jobs: the model, their rows under the environments, the terminals, the diagnostics and the commands. */
-export function registerJobs({ controller, environments, focus, channel, list }: JobsDeps): { model: JobsModel; problems: JobProblems; disposables: vscode.Disposable[] } {
+export function registerJobs({ controller, environments, focus, channel, list }: JobsDeps): { model: JobsModel; problems: JobProblems; ui: JobsUi; disposables: vscode.Disposable[] } {
   const link = new BackendLink(controller);
   const jobs = new JobsModel(link);
   const problems = new JobProblems();
@@ -67,6 +67,7 @@ export function registerJobs({ controller, environments, focus, channel, list }:
   return {
     model: jobs,
     problems,
+    ui,
     disposables: [
       ...registerJobCommands(ui, channel),
       showJobProblems(problems),

@@ -15,13 +15,13 @@ function syncMessage(p: SyncProgress): string {
 }
 
 /** The Python file a command is for: the editor title's or explorer's resource, else the active editor's. */
-function targetFile(arg: unknown): vscode.Uri | undefined {
+export function targetFile(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
   return vscode.window.activeTextEditor?.document.uri;
 }
 
 /** The environment to run in: the one the editor works in (a job terminal, a notebook), else the user's pick of the running ones. */
-async function runningEnvironment(ui: JobsUi): Promise<Environment | undefined> {
+export async function runningEnvironment(ui: JobsUi): Promise<Environment | undefined> {
   const focused = ui.focus.current ? ui.environments.get(ui.focus.current) : undefined;
   if (focused?.state === 'running') return focused;
   const running = ui.environments.items.filter((e) => e.state === 'running');

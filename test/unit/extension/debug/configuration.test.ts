@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachConfiguration, debugCommand, pathMappings } from '../../../../extension/src/debug/configuration.js';
+import { attachConfiguration, debugCommand, debuggerType, debugJobBody, debugPort, pathMappings } from '../../../../extension/src/debug/configuration.js';
 
 describe('debugCommand', () => {
   it('runs the file under debugpy, listening on every interface and waiting for the debugger', () => {
@@ -32,5 +32,29 @@ describe('attachConfiguration', () => {
       justMyCode: true,
       mlwbJobId: 'job_ab12cd34',
     });
+  });
+});
+
+describe('debuggerType', () => {
+  it('prefers the Python Debugger extension, falls back to an older Python extension, else none', () => {
+    expect(debuggerType((id) => id === 'ms-python.debugpy' || id === 'ms-python.python')).toBe('debugpy');
+    expect(debuggerType((id) => id === 'ms-python.python')).toBe('python');
+    expect(debuggerType(() => false)).toBeUndefined();
+  });
+});
+
+describe('debugJobBody and debugPort', () => {
+  it('runs the script under debugpy from the synced folder, which is also the workspace root', () => {
+    expect(debugJobBody('env_ab12cd34', '/work/project', 'src/train.py', 23456)).toEqual({
+      envId: 'env_ab12cd34',
+      command: ['python3', '-m', 'debugpy', '--listen', '0.0.0.0:23456', '--wait-for-client', 'src/train.py'],
+      cwd: '/work/project',
+      workspaceRoot: '/work/project',
+    });
+  });
+
+  it('picks a port in 20000–29999', () => {
+    expect(debugPort(() => 0)).toBe(20_000);
+    expect(debugPort(() => 0.99999)).toBe(29_999);
   });
 });
