@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { environmentChecks } from './environments.mjs';
+import { notebookChecks } from './notebooks.mjs';
 import { ARTIFACTS, missingPrerequisites, startFixture } from './harness.mjs';
 import {
   openViewContainer, paletteCommands, runCommand, selectedOutputChannel, sidebarViewTitles,
@@ -99,6 +100,8 @@ try {
 
   await page.keyboard.press('Escape');
   await environmentChecks({ page, fixture, check, shot });
+  await page.keyboard.press('Escape');
+  await notebookChecks({ page, fixture, check, shot });
 
   console.log('e2e: mocha in the extension host (test/e2e/ext-host)');
   const hostResults = [];

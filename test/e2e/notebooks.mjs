@@ -1,0 +1,100 @@
+// The Notebooks scenario of the UI e2e (issue #4): with an environment running, open the sample
+// notebook (notebooks/kernel-tour.ipynb, opened by VS Code's built-in ipynb support: no other
+// extension is installed), pick "ML Workbench: <env> (Python)" in the kernel picker, Run All, and
+// see each cell's output: printed text, a DataFrame as an HTML table, a matplotlib plot as an image.
+// Needs a backend that runs environments (harness.mjs's environmentDriver).
+import { quickPickItem, runCommand } from './workbench.mjs';
+
+const ENV = 'e2e-notebook';
+const NOTEBOOK = 'kernel-tour.ipynb';
+const KERNEL = `ML Workbench: ${ENV} (Python)`;
+// An environment's start takes ~10 s on Docker, 30-60 s with the local driver on a loaded box.
+const START_TIMEOUT = 180_000;
+/** Kernel start, pandas and matplotlib imports on a small environment. */
+const RUN_TIMEOUT = 120_000;
+
+async function waitForRunning(fixture, id) {
+  const deadline = Date.now() + START_TIMEOUT;
+  for (;;) {
+    const env = await fixture.api('GET', `/api/v1/environments/${encodeURIComponent(id)}`);
+    if (env.state === 'running') return;
+    if (env.state === 'failed') throw new Error(`environment ${ENV} failed: ${env.reason}`);
+    if (Date.now() > deadline) throw new Error(`environment ${ENV} is still ${env.state} after ${START_TIMEOUT / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function openNotebook(page) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(NOTEBOOK);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: NOTEBOOK }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.notebookOverlay .cell-list-container').first().waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** The notebook's output webview (two nested iframes). */
+const outputs = (page) => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+/**
+ * @param {{ page: import('playwright-core').Page, fixture: any, check: (name: string, fn: () => Promise<void>) => Promise<boolean>,
+ *           shot: (page: import('playwright-core').Page, name: string) => Promise<unknown>, log?: (line: string) => void }} t
+ */
+export async function notebookChecks({ page, fixture, check, shot, log = console.log }) {
+  const { driver, reason } = fixture.environments;
+  if (!driver) {
+    log(`  - notebooks: skipped (${reason})`);
+    return;
+  }
+  let envId;
+  try {
+    await check(`Notebooks (${driver} driver): ${NOTEBOOK} runs on "${KERNEL}" with text, table and plot outputs`, async () => {
+      // The environment comes from the API: the Environments scenario covers creating one in the UI.
+      envId = (await fixture.api('POST', '/api/v1/environments', { name: ENV, image: 'python-cpu', cpus: 0.5, memoryMiB: 768 })).id;
+      await waitForRunning(fixture, envId);
+      await openNotebook(page);
+
+      // The kernel picker opens from the notebook toolbar's kernel item ("Select Kernel", or the kernel
+      // VS Code already suggests when ours is the only controller for .ipynb).
+      const toolbar = page.locator('.notebookOverlay .notebook-toolbar-container, .notebookOverlay .notebook-kernel-action, .notebookOverlay .kernel-label');
+      await toolbar.getByText(/Select Kernel|ML Workbench/).first().click({ timeout: 30_000 });
+      const item = quickPickItem(page, KERNEL);
+      await item.first().waitFor({ timeout: 30_000 }).catch(async () => {
+        const rows = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+        throw new Error(`"${KERNEL}" is not in the kernel picker, which lists: ${JSON.stringify(rows)}`);
+      });
+      await item.first().click();
+      await page.locator('.notebookOverlay').getByText(KERNEL).first().waitFor({ timeout: 15_000 }).catch(() => {
+        throw new Error(`the notebook toolbar does not show "${KERNEL}" as its kernel`);
+      });
+
+      const t0 = performance.now();
+      await runCommand(page, 'Notebook: Run All');
+      const frame = outputs(page);
+      await frame.getByText(/Python 3\.\d+/).first().waitFor({ timeout: RUN_TIMEOUT });
+      await frame.locator('table').filter({ hasText: 'versicolor' }).first().waitFor({ timeout: RUN_TIMEOUT });
+      await frame.locator('img').first().waitFor({ timeout: RUN_TIMEOUT });
+      log(`    (all outputs ${Math.round(performance.now() - t0)} ms after Run All)`);
+      // The kernel's numbers: [1], [2], [3] beside the cells.
+      const orders = await page.locator('.notebookOverlay .cell-execution-order, .notebookOverlay .execution-count-label').allInnerTexts();
+      if (!orders.some((o) => o.includes('3'))) log(`    (execution order labels: ${JSON.stringify(orders)})`);
+      // scroll the notebook so the plot is in the picture too
+      await page.locator('.notebookOverlay .cell-list-container').first().hover();
+      for (let i = 0; i < 6; i++) {
+        await page.mouse.wheel(0, 120);
+        await page.waitForTimeout(150);
+      }
+      await page.waitForTimeout(1000); // the list scrolls smoothly and the image decodes: let the screenshot show both
+      await shot(page, 'notebooks-1-outputs');
+    });
+
+    await check('Notebooks: "Restart Kernel" in the notebook toolbar restarts the environment\'s kernel', async () => {
+      await page.locator('.notebookOverlay .notebook-toolbar-container').getByText('Restart Kernel', { exact: true }).first().click({ timeout: 15_000 });
+      await page.locator('[id="workbench.parts.statusbar"]').getByText(`restarted the kernel in ${ENV}`).first().waitFor({ timeout: 30_000 });
+    });
+  } finally {
+    if (envId) await fixture.api('DELETE', `/api/v1/environments/${encodeURIComponent(envId)}?purge=true`).catch((err) => log(`  notebooks: could not delete ${ENV}: ${err}`));
+  }
+}
