@@ -10,6 +10,7 @@
 //      VERBOSE=1 (echo the workbench log of the extension-host run).
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { datasetChecks } from './datasets.mjs';
 import { environmentChecks } from './environments.mjs';
 import { notebookChecks } from './notebooks.mjs';
 import { ARTIFACTS, missingPrerequisites, startFixture } from './harness.mjs';
@@ -100,6 +101,8 @@ try {
 
   await page.keyboard.press('Escape');
   await environmentChecks({ page, fixture, check, shot });
+  await page.keyboard.press('Escape');
+  await datasetChecks({ page, fixture, check, shot });
   await page.keyboard.press('Escape');
   await notebookChecks({ page, fixture, check, shot });
 

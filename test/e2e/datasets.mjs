@@ -1,0 +1,124 @@
+// The Datasets scenario of the UI e2e (issue #5): add a CSV of the workspace through the
+// Explorer's "Add Dataset…", see its version in the Datasets view and its profile webview (columns,
+// histograms), add the same file again and keep the existing version when told it is identical,
+// add a changed copy as a second version, and open the diff webview of the two. Needs only the
+// backend (no environment driver).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  contextMenu, dialogButton, openViewContainer, quickInputBox, quickPickItem, runCommand, sidebarRow,
+  waitForQuickInputTitle, waitForVisibleText,
+} from './workbench.mjs';
+
+const DATASET = 'iris';
+const FIRST = 'e2e-iris.csv';
+const SECOND = 'e2e-iris-v2.csv';
+const EXPLORER = '[id="workbench.view.explorer"]';
+// Hashing, storing and profiling a small CSV takes well under a second; the rest is the UI.
+const TIMEOUT = 60_000;
+
+/**
+ * Two CSVs from the sample workspace's Iris data, with an `id` key: the second drops rows 1-3,
+ * changes the sepal length of rows 4-6, adds rows 31-33 and a `source` column.
+ */
+function writeCsvs(workspace) {
+  const [header, ...rows] = readFileSync(path.join(workspace, 'data', 'raw', 'iris.csv'), 'utf8').trim().split('\n');
+  const first = [`id,${header}`, ...rows.map((r, i) => `${i + 1},${r}`)];
+  const second = [`id,${header},source`];
+  rows.forEach((r, i) => {
+    const id = i + 1;
+    if (id <= 3) return;
+    const cells = r.split(',');
+    if (id <= 6) cells[0] = (Number(cells[0]) + 1).toFixed(1);
+    second.push(`${id},${cells.join(',')},field`);
+  });
+  for (const id of [31, 32, 33]) second.push(`${id},6.${id - 30},3.0,5.0,1.8,virginica,lab`);
+  writeFileSync(path.join(workspace, FIRST), `${first.join('\n')}\n`);
+  writeFileSync(path.join(workspace, SECOND), `${second.join('\n')}\n`);
+  return { rows: rows.length };
+}
+
+/** The content frame of the webview editor titled `title` (a webview is two nested iframes). */
+function webview(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** Right-clicks `file` in the Explorer (at the workspace root) and runs Add Dataset…, answering the name and message. */
+async function addThroughExplorer(page, file, name, message) {
+  await page.keyboard.press('Control+Shift+E');
+  const row = page.locator(`${EXPLORER} .monaco-list-row`).filter({ hasText: file });
+  await row.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  await contextMenu(page, row.first(), 'Add Dataset…');
+  await waitForQuickInputTitle(page, 'Add Dataset (1/2)');
+  await quickInputBox(page).fill(name);
+  await quickInputBox(page).press('Enter');
+  await waitForQuickInputTitle(page, 'Add Dataset (2/2)');
+  await quickInputBox(page).fill(message);
+  await quickInputBox(page).press('Enter');
+}
+
+/**
+ * @param {{ page: import('playwright-core').Page, fixture: any, check: (name: string, fn: () => Promise<void>) => Promise<boolean>,
+ *           shot: (page: import('playwright-core').Page, name: string) => Promise<unknown>, log?: (line: string) => void }} t
+ */
+export async function datasetChecks({ page, fixture, check, shot, log = console.log }) {
+  const { rows } = writeCsvs(fixture.workspace);
+  const versionRow = (n) => sidebarRow(page, `v${n}`).filter({ hasText: 'csv' });
+
+  const added = await check(`Datasets: "Add Dataset…" on ${FIRST} in the Explorer adds ${DATASET}@v1, shown under ${DATASET} in the Datasets view`, async () => {
+    await addThroughExplorer(page, FIRST, DATASET, 'first cut');
+    await waitForVisibleText(page, `Added ${DATASET}@v1.`, TIMEOUT);
+    await openViewContainer(page, 'ML Workbench');
+    const datasetRow = sidebarRow(page, DATASET).filter({ hasText: '1 version' });
+    await datasetRow.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    await datasetRow.first().click(); // expands it
+    await versionRow(1).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    const label = await versionRow(1).first().getAttribute('aria-label');
+    if (!label?.includes('first cut')) throw new Error(`v1's row reads "${label}", expected its message "first cut"`);
+  });
+  if (!added) return;
+
+  await check(`Datasets: clicking v1 opens its profile: ${rows} rows, a row per column, histograms`, async () => {
+    await versionRow(1).first().click();
+    const view = webview(page);
+    await view.locator('h1', { hasText: `${DATASET}@v1` }).waitFor({ state: 'visible', timeout: TIMEOUT });
+    await view.locator('.counts', { hasText: `${rows} rows · 6 columns` }).waitFor({ state: 'visible', timeout: TIMEOUT });
+    for (const column of ['id', 'sepal_length', 'species']) await view.locator('vscode-table.columns strong', { hasText: column }).first().waitFor({ timeout: TIMEOUT });
+    const bars = await view.locator('.histogram rect.bar').count();
+    if (bars < 5) throw new Error(`the profile draws ${bars} histogram bars`);
+    await page.waitForTimeout(500); // let the tables lay out before the screenshot
+    await shot(page, 'datasets-1-profile');
+  });
+
+  await check(`Datasets: adding ${FIRST} again asks "Identical to v1", and "Keep v1" adds nothing`, async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await addThroughExplorer(page, FIRST, DATASET, 'same again');
+    await dialogButton(page, 'Identical to v1', 'Keep v1');
+    await openViewContainer(page, 'ML Workbench');
+    const { versions } = await fixture.api('GET', `/api/v1/datasets/${DATASET}/versions`);
+    if (versions.length !== 1) throw new Error(`the dataset has ${versions.length} versions after "Keep v1"`);
+  });
+
+  await check(`Datasets: a changed copy becomes v2, and "Diff with…" v1 by key id shows the schema, row and statistic changes`, async () => {
+    await addThroughExplorer(page, SECOND, DATASET, 'new rows, a source column');
+    await waitForVisibleText(page, `Added ${DATASET}@v2.`, TIMEOUT);
+    await openViewContainer(page, 'ML Workbench');
+    await versionRow(2).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    await contextMenu(page, versionRow(2).first(), 'Diff with…');
+    await waitForQuickInputTitle(page, `Diff ${DATASET}@v2 with…`);
+    await quickPickItem(page, `${DATASET}@v1`).first().click();
+    await waitForQuickInputTitle(page, 'key column');
+    await quickInputBox(page).fill('id');
+    await quickInputBox(page).press('Enter');
+    const view = webview(page);
+    await view.locator('h1', { hasText: `${DATASET}@v1 → ${DATASET}@v2` }).waitFor({ state: 'visible', timeout: TIMEOUT });
+    await view.locator('.schema-changes .added', { hasText: 'source' }).waitFor({ timeout: TIMEOUT });
+    const counts = (await view.locator('.row-changes .counts').innerText()).replace(/\s+/g, ' ');
+    if (!counts.includes('+3 added') || !counts.includes('−3 removed') || !counts.includes('~3 changed')) throw new Error(`row counts read "${counts}"`);
+    await view.locator('vscode-table.stats strong', { hasText: 'sepal_length' }).first().waitFor({ timeout: TIMEOUT });
+    await page.waitForTimeout(500);
+    await shot(page, 'datasets-2-diff');
+    log(`    (diff: ${counts})`);
+  });
+  await runCommand(page, 'View: Close All Editors').catch(() => {});
+}
