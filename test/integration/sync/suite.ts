@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobUploader } from '../../../backend/src/client/blob-upload.js';
 import { ApiClient, ApiError } from '../../../backend/src/client/index.js';
 import { syncWorkspace, type SyncProgress } from '../../../backend/src/client/workspace-sync.js';
-import { startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
+import { CLI, startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
 import { tiny, waitForState } from '../../fixtures/environments.js';
 
 const FILES: Record<string, string> = {
@@ -42,6 +42,19 @@ function gitFolder(): string {
   const git = spawnSync('git', ['init', '-q', root], { encoding: 'utf8' });
   if (git.status !== 0) throw new Error(`git init failed: ${git.stderr}`);
   return root;
+}
+
+/** The real CLI, run in `cwd` (no saved login: a fresh HOME). */
+function mlwb(cwd: string, args: string[], backend: BackendProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, MLWB_URL: backend.url, MLWB_TOKEN: backend.token, HOME: mkdtempSync(join(tmpdir(), 'mlwb-cli-home-')) };
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** Workspace sync through the real backend on one driver: the same checks on Docker and locally. */
@@ -145,6 +158,28 @@ export function describeSync(driver: 'docker' | 'local', skip: string | undefine
       } finally {
         await bobClient.close();
       }
+    });
+
+    it('refuses to apply files whose contents were never uploaded (409 listing them), and a body that is not raw bytes (415)', async () => {
+      const never = md5('never uploaded');
+      const err = await client.call('syncApply', { params: { id: envId }, body: { name: 'other', files: [{ path: 'x.py', md5: never, size: 14 }] } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 409, code: 'conflict', details: { missing: [never] } });
+      const json = await fetch(`${backend.url}/api/v1/sync/blobs/${never}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${backend.token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(json.status).toBe(415);
+    });
+
+    it('mlwb run syncs the current directory and runs the job in it; --no-sync leaves the environment as it is', async () => {
+      writeFileSync(join(folder, 'job.txt'), 'written locally\n');
+      const run = await mlwb(folder, ['run', '--env', 'sync', '--', 'cat', 'job.txt'], backend);
+      expect(run, `${run.stderr}`).toMatchObject({ code: 0, stdout: 'written locally\n' });
+      expect(run.stderr).toMatch(/\[mlwb\] synced \d+ files to .*sample-project: 1 sent/);
+      writeFileSync(join(folder, 'job.txt'), 'changed locally\n');
+      const unsynced = await mlwb(folder, ['run', '--no-sync', '--env', 'sync', '--cwd', root, '--', 'cat', 'job.txt'], backend);
+      expect(unsynced).toMatchObject({ code: 0, stdout: 'written locally\n' });
     });
   });
 }

@@ -6,6 +6,7 @@ import { UsageError, withClient, type ClientFlags } from '../client.js';
 import { resolveEnvironment } from '../environments.js';
 import { printJson, printTable, shortTime } from '../output.js';
 import { withClientOptions } from './options.js';
+import { syncForRun } from './run-sync.js';
 
 /** Exit status of `mlwb run` for a job that was cancelled (as a shell reports Ctrl-C). */
 export const CANCELLED_EXIT = 130;
@@ -75,12 +76,15 @@ function runCommand(program: Command): void {
   withClientOptions(program.command('run').argument('<command...>', 'the command and its arguments, after --'))
     .description('run a command in an environment as a job, streaming its output; exits with its exit code')
     .requiredOption('--env <name>', 'environment name or id (it must be running)')
-    .option('--cwd <dir>', 'working directory inside the environment (default: its workspace)')
+    .option('--cwd <dir>', 'working directory inside the environment (default: the synced folder, or its workspace with --no-sync); relative to the synced folder')
+    .option('--no-sync', 'do not sync the current directory into the environment first')
     .option('--detach', 'print the job and return at once')
-    .action(async (command: string[], flags: ClientFlags & { env: string; cwd?: string; detach?: boolean }) => {
+    .action(async (command: string[], flags: ClientFlags & { env: string; cwd?: string; detach?: boolean; sync: boolean }) => {
       await withClient(flags, async (client) => {
         const env = await resolveEnvironment(client, flags.env);
-        const job = await client.call('createJob', { body: { envId: env.id, command, ...(flags.cwd ? { cwd: flags.cwd } : {}) } });
+        const synced = flags.sync ? await syncForRun(client, env.id, flags.cwd, !!flags.json) : undefined;
+        const cwd = synced?.cwd ?? flags.cwd;
+        const job = await client.call('createJob', { body: { envId: env.id, command, ...(cwd ? { cwd } : {}), ...(synced ? { workspaceRoot: synced.workspaceRoot } : {}) } });
         if (flags.detach) {
           if (flags.json) printJson(job);
           else console.log(job.id);
