@@ -12,6 +12,7 @@ import { dockerUnavailable } from '../../fixtures/docker.js';
 import { tiny, waitForState } from '../../fixtures/environments.js';
 import { python, skip as localSkip } from '../runtime/local/jupyter-python.js';
 import { DapClient, type DapMessage } from './dap-client.js';
+import { jobEnded } from './jobs.js';
 
 const image = (await loadCatalog(resolve(__dirname, '../../../devcontainer-images'))).get('python-cpu')!;
 const dockerSkip = await dockerUnavailable(image.tag);
@@ -60,8 +61,8 @@ describe.each(cases)('debugging through the port-forward route on the $driver dr
   it.skipIf(!!skip)(`stops at a breakpoint set on the workspace path, continues, and the program ends (${skip ?? 'debugpy in the environment'})`, async () => {
     const tunnel = await PortTunnel.open(() => openPortSocket(client.options, env.id, port));
     try {
-      // a job under debugpy, as "Debug File in Environment" starts it (here through exec, which returns when it ends)
-      const run = exec(debugCommand('dbg.py', [], port), 120);
+      // a job under debugpy, as "Debug File in Environment" starts it
+      const job = await client.call('createJob', { body: { envId: env.id, command: debugCommand('dbg.py', [], port), cwd: workspace, workspaceRoot: workspace } });
       await tunnel.ready({ timeoutMs: 60_000 });
 
       const dap = await DapClient.connect(tunnel.port);
@@ -95,9 +96,9 @@ describe.each(cases)('debugging through the port-forward route on the $driver dr
         hits.push(next);
       }
       expect(hits).toHaveLength(3);
-      const result = await run;
-      expect(result).toMatchObject({ exitCode: 0, timedOut: false });
-      expect(result.stdout).toContain('total 3');
+      expect(await jobEnded(client, job.id)).toMatchObject({ state: 'succeeded', exitCode: 0 });
+      const { lines } = await client.call('jobLog', { params: { id: job.id } });
+      expect(lines.map((l) => l.text)).toContain('total 3');
       dap.close();
       expect(await audited('ok')).toEqual([101]); // one connection: the one that proved the port served the debugger
     } finally {
