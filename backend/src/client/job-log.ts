@@ -1,9 +1,14 @@
 import { FINAL_JOB_STATES, type Job, type JobLogLine } from '../protocol/index.js';
+import { ApiError } from './errors.js';
 import { EventStream } from './events.js';
 import type { ApiClient } from './http.js';
 
 /** Lines asked for per request while catching up. */
 const PAGE = 5000;
+const RETRY_MS = 1000;
+const MAX_RETRIES = 60;
+
+const isTransient = (err: unknown): boolean => err instanceof ApiError && (err.code === 'unreachable' || err.status >= 500);
 
 export interface FollowOptions {
   /** Keep following until the job ends; without it, print what is stored and stop. */
@@ -31,6 +36,8 @@ export function followJobLog(client: ApiClient, jobId: string, onLine: (line: Jo
   let finished = false;
   let reading: Promise<void> | undefined;
   let again = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
 
   const deliver = (line: JobLogLine): boolean => {
     if (line.seq <= last) return true;
@@ -43,6 +50,7 @@ export function followJobLog(client: ApiClient, jobId: string, onLine: (line: Jo
   const finish = (job: Job | Error): void => {
     if (finished) return;
     finished = true;
+    clearTimeout(retryTimer);
     stream?.close();
     if (job instanceof Error) settle.reject(job);
     else settle.resolve(job);
@@ -66,7 +74,12 @@ export function followJobLog(client: ApiClient, jobId: string, onLine: (line: Jo
       return;
     }
     reading = readStored()
-      .catch((err: unknown) => finish(err instanceof Error ? err : new Error(String(err))))
+      .then(() => void (failures = 0))
+      .catch((err: unknown) => {
+        // a dropped connection (or a backend restarting) is retried while following; an answer like 404 is final
+        if (options.follow && isTransient(err) && ++failures <= MAX_RETRIES) retryTimer = setTimeout(catchUp, RETRY_MS);
+        else finish(err instanceof Error ? err : new Error(String(err)));
+      })
       .finally(() => {
         reading = undefined;
         if (again) {
