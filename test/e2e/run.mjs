@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { datasetChecks } from './datasets.mjs';
 import { environmentChecks } from './environments.mjs';
+import { jobChecks } from './jobs.mjs';
 import { notebookChecks } from './notebooks.mjs';
 import { ARTIFACTS, missingPrerequisites, startFixture } from './harness.mjs';
 import {
@@ -101,6 +102,8 @@ try {
 
   await page.keyboard.press('Escape');
   await environmentChecks({ page, fixture, check, shot });
+  await page.keyboard.press('Escape');
+  await jobChecks({ page, fixture, check, shot });
   await page.keyboard.press('Escape');
   await datasetChecks({ page, fixture, check, shot });
   await page.keyboard.press('Escape');

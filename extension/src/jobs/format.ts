@@ -24,19 +24,28 @@ export function commandText(command: readonly string[]): string {
 }
 
 /**
+ * Why a job failed, in words: `failed (exit 1)` for a plain exit (the backend's reason `exit code 1`),
+ * `failed (killed by SIGKILL)`, else the backend's own reason (`out of memory (limit 512 MiB)`,
+ * `environment stopped`), which says more than "failed".
+ */
+export function failureWords(job: Pick<Job, 'exitCode' | 'reason'>): string {
+  const { reason, exitCode } = job;
+  if (!reason || /^exit code \d+$/.test(reason)) return exitCode === null ? 'failed' : `failed (exit ${exitCode})`;
+  if (/^killed by /.test(reason)) return `failed (${reason})`;
+  return reason;
+}
+
+/**
  * The line that ends a job's log: `✔ succeeded in 3.2 s`, `✖ failed (exit 1)`,
  * `✖ out of memory (limit 512 MiB)`, `✖ cancelled (cancelled by user)`.
  */
 export function finalLine(job: Job): string {
   const took = jobDuration(job);
-  const inTime = took === undefined ? '' : ` in ${formatDuration(took)}`;
   switch (job.state) {
     case 'succeeded':
-      return `✔ succeeded${inTime}`;
+      return `✔ succeeded${took === undefined ? '' : ` in ${formatDuration(took)}`}`;
     case 'failed':
-      // The backend words the reasons a user can act on (out of memory, environment stopped).
-      if (job.reason) return `✖ ${job.reason}`;
-      return `✖ failed${job.exitCode !== null ? ` (exit ${job.exitCode})` : ''}`;
+      return `✖ ${failureWords(job)}`;
     case 'cancelled':
       return `✖ cancelled${job.reason && job.reason !== 'cancelled' ? ` (${job.reason})` : ''}`;
     default:

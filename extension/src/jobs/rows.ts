@@ -2,7 +2,7 @@ import type { Job, JobState } from '../../../backend/src/protocol/index.js';
 import { escapeMarkdown, formatMiB } from '../environments/format.js';
 import type { StateLook } from '../environments/rows.js';
 import type { ResourceItem } from '../views/resourceList.js';
-import { commandText, finalLine, formatDuration, jobDuration } from './format.js';
+import { commandText, failureWords, finalLine, formatDuration, jobDuration } from './format.js';
 
 /** How many jobs an environment row shows (the most recent). */
 export const JOBS_PER_ENVIRONMENT = 10;
@@ -38,7 +38,7 @@ export const jobContextValue = (state: JobState): string => `job.${state}`;
 /** `failed · 3.2 s`, `running · 12.0 s`, `queued`. */
 export function describeJob(job: Job, now = Date.now()): string {
   const took = jobDuration(job, now);
-  const words = job.state === 'failed' && job.reason ? job.reason : jobStateLook(job.state).words;
+  const words = job.state === 'failed' ? failureWords(job) : jobStateLook(job.state).words;
   return took === undefined ? words : `${words} · ${formatDuration(took)}`;
 }
 

@@ -18,6 +18,9 @@ describe('job formatting', () => {
     const ran = { startedAt: at(0), endedAt: at(3) };
     expect(finalLine(job({ ...ran, state: 'succeeded', exitCode: 0 }))).toBe('✔ succeeded in 3.0 s');
     expect(finalLine(job({ ...ran, state: 'failed', exitCode: 1 }))).toBe('✖ failed (exit 1)');
+    expect(finalLine(job({ ...ran, state: 'failed', exitCode: 2, reason: 'exit code 2' }))).toBe('✖ failed (exit 2)');
+    expect(finalLine(job({ ...ran, state: 'failed', exitCode: null, reason: 'killed by SIGKILL' }))).toBe('✖ failed (killed by SIGKILL)');
+    expect(finalLine(job({ ...ran, state: 'failed', exitCode: 1, reason: 'environment stopped' }))).toBe('✖ environment stopped');
     expect(finalLine(job({ ...ran, state: 'failed', exitCode: 137, reason: 'out of memory (limit 512 MiB)' }))).toBe('✖ out of memory (limit 512 MiB)');
     expect(finalLine(job({ ...ran, state: 'cancelled', reason: 'cancelled by user' }))).toBe('✖ cancelled (cancelled by user)');
   });
@@ -25,11 +28,11 @@ describe('job formatting', () => {
 
 describe('job rows', () => {
   it('shows the command, the state with its duration, and opens the log on click', () => {
-    const row = jobRow(job({ id: 'job_abcdefgh', state: 'failed', exitCode: 1, startedAt: at(0), endedAt: at(2) }), 'mlwb.job.showLog');
+    const row = jobRow(job({ id: 'job_abcdefgh', state: 'failed', exitCode: 1, reason: 'exit code 1', startedAt: at(0), endedAt: at(2) }), 'mlwb.job.showLog');
     expect(row).toMatchObject({
       id: 'job_abcdefgh',
       label: 'python3 train.py',
-      description: 'failed · 2.0 s',
+      description: 'failed (exit 1) · 2.0 s',
       icon: 'error',
       iconColor: 'charts.red',
       contextValue: 'job.failed',
