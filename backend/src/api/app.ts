@@ -16,6 +16,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { jupyterProxyRoutes } from './routes/jupyter-proxy.js';
 import { portForwardRoutes } from './routes/port-forward.js';
 import { statusRoutes } from './routes/status.js';
+import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   environmentRoutes(app, deps);
   jobRoutes(app, deps);
   await jupyterProxyRoutes(app, deps);
+  await syncRoutes(app, deps);
   portForwardRoutes(app, deps, { allowedOrigins: options.allowedOrigins ?? [] });
   eventRoutes(app, deps, { heartbeatMs: options.heartbeatMs ?? 15_000, allowedOrigins: options.allowedOrigins ?? [] });
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { buildApp } from '../api/app.js';
 import type { ServerInfo } from '../api/deps.js';
 import { bootstrapAdmin, type BootstrapResult } from '../auth/bootstrap.js';
@@ -10,6 +11,7 @@ import { resolveDriver } from '../runtime/detect.js';
 import { startEnvironments, type Environments } from './environments.js';
 import { startJobs } from './jobs.js';
 import { Store } from '../store/index.js';
+import { SyncService } from '../sync/service.js';
 import { VERSION } from '../version.js';
 import { isLoopback, ServerConfig } from './config.js';
 import { trackConnections } from './connections.js';
@@ -71,7 +73,19 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
     });
     const jobs = await startJobs(config.dataDir, store, bus, environments, { info: () => undefined, warn: (m) => log.error(`warning: ${m}`) });
     app = await buildApp(
-      { store, bus, info, jobs, datasets, ...(environments ? { environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder } } : {}) },
+      {
+        store,
+        bus,
+        info,
+        datasets,
+        ...(environments
+          ? {
+              environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder },
+              sync: new SyncService(join(config.dataDir, 'sync'), environments.service),
+            }
+          : {}),
+        jobs,
+      },
       {
         logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
         heartbeatMs: config.heartbeatMs,
