@@ -8,6 +8,7 @@ import type { Job } from '../../../backend/src/protocol/index.js';
 import { loadCatalog } from '../../../backend/src/images/catalog.js';
 import { BackendLink } from '../../../extension/src/backend/link.js';
 import { JobLogFollower, type FollowedLine } from '../../../extension/src/jobs/follower.js';
+import { JobLogView } from '../../../extension/src/jobs/logView.js';
 import { JobOutput } from '../../../extension/src/jobs/output.js';
 import { jobProblem } from '../../../extension/src/jobs/problems.js';
 import { runScriptBody } from '../../../extension/src/jobs/run.js';
@@ -94,6 +95,39 @@ describe.skipIf(skip)(`Jobs editor logic against the real backend on Docker (${s
       [join(folder, 'simple.py'), 7],
       [join(folder, 'simple.py'), 5],
     ]);
+  });
+
+  it("cancels a running job from its log view's Ctrl-C and ends the view with the outcome", async () => {
+    const script = 'import time\nprint("waiting", flush=True)\ntime.sleep(600)\n';
+    const created = await api().call('createJob', { body: { envId, command: ['python3', '-c', script] } });
+    let written = '';
+    let onWrite = (): void => undefined;
+    const view = new JobLogView({
+      link,
+      job: created,
+      envName: 'jobs-ui',
+      write: (data) => {
+        written += data;
+        onWrite();
+      },
+      cancel: () => api().call('cancelJob', { params: { id: created.id } }),
+    });
+    const until = (text: string): Promise<void> =>
+      new Promise((resolveText, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${text}" within 60 s in: ${written}`)), 60_000);
+        onWrite = () => {
+          if (!written.includes(text)) return;
+          clearTimeout(timer);
+          resolveText();
+        };
+        onWrite();
+      });
+    view.open();
+    await until('waiting');
+    view.input('\x03');
+    await until('✖ cancelled (cancelled by user)');
+    view.dispose();
+    expect(view.job).toMatchObject({ state: 'cancelled', reason: 'cancelled by user' });
   });
 
   it('follows a long job across a cut connection with no line lost or repeated, and equal to the stored log', async () => {
