@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandText, finalLine, formatDuration } from '../../../../extension/src/jobs/format.js';
 import { describeJob, jobRow, jobRows, JOBS_PER_ENVIRONMENT } from '../../../../extension/src/jobs/rows.js';
+import { ResourceList } from '../../../../extension/src/views/resourceList.js';
 import { job } from './builders.js';
 
 const at = (s: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
@@ -51,5 +52,20 @@ describe('job rows', () => {
   it('shows only the most recent jobs of an environment', () => {
     const many = Array.from({ length: JOBS_PER_ENVIRONMENT + 5 }, () => job());
     expect(jobRows(many, 'x').map((r) => r.id)).toEqual(many.slice(0, JOBS_PER_ENVIRONMENT).map((j) => j.id));
+  });
+});
+
+describe('jobs under environment rows', () => {
+  it('a ResourceList gives rows the children a feature supplies, and tells its view when they change', () => {
+    const list = new ResourceList();
+    list.replace([{ id: 'env_aaaaaaaa', label: 'gpu-box' }]);
+    let changes = 0;
+    list.onDidChange(() => (changes += 1));
+    expect(list.childrenOf(list.items[0]!)).toEqual([]);
+    const jobs = [job({ envId: 'env_aaaaaaaa' })];
+    list.setChildren((row) => (row.id === 'env_aaaaaaaa' ? jobRows(jobs, 'mlwb.job.showLog') : []));
+    expect(list.childrenOf(list.items[0]!).map((r) => r.id)).toEqual([jobs[0]!.id]);
+    list.childrenChanged();
+    expect(changes).toBe(2);
   });
 });
