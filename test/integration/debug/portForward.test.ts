@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -105,6 +107,45 @@ describe.each(cases)('debugging through the port-forward route on the $driver dr
       await tunnel.close();
     }
   }, 180_000);
+
+  it.skipIf(!!skip)('carries a megabyte both ways intact, in frames the backend accepts', async () => {
+    const echoPort = port + 2;
+    const echo = [
+      'import socket',
+      's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+      `s.bind(("0.0.0.0", ${echoPort})); s.listen(1)`,
+      'c, _ = s.accept()',
+      'while True:',
+      '    d = c.recv(65536)',
+      '    if not d: break',
+      '    c.sendall(d)',
+    ].join('\n');
+    const job = await client.call('createJob', { body: { envId: env.id, command: ['python3', '-c', echo] } });
+    const tunnel = await PortTunnel.open(() => openPortSocket(client.options, env.id, echoPort));
+    try {
+      await tunnel.ready({ timeoutMs: 60_000 });
+      const sent = randomBytes(1024 * 1024);
+      const received = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let length = 0;
+        const socket = connect({ host: '127.0.0.1', port: tunnel.port }, () => socket.write(sent));
+        socket.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          length += chunk.length;
+          if (length >= sent.length) {
+            socket.end();
+            resolve(Buffer.concat(chunks));
+          }
+        });
+        socket.on('error', reject);
+      });
+      expect(received.equals(sent)).toBe(true);
+      // closing our side closes the program's connection: the echo loop ends
+      expect(await jobEnded(client, job.id)).toMatchObject({ state: 'succeeded', exitCode: 0 });
+    } finally {
+      await tunnel.close();
+    }
+  }, 120_000);
 
   it.skipIf(!!skip)('refuses with plain HTTP answers before any upgrade', async () => {
     const open = (id: string, p: number, token = backend.token) => openPortSocket({ url: backend.url, token }, id, p);
