@@ -4,6 +4,7 @@ import { BootstrapError } from '../auth/bootstrap.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './client.js';
 import { auditCommand } from './commands/audit.js';
+import { dataCommand } from './commands/data.js';
 import { envCommand } from './commands/env.js';
 import { imagesCommand } from './commands/images.js';
 import { jobsCommand } from './commands/jobs.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   userCommand(program);
   auditCommand(program);
   envCommand(program);
+  dataCommand(program);
   imagesCommand(program);
   jobsCommand(program);
   return program;

@@ -1,0 +1,166 @@
+/**
+ * Adding a dataset version from this machine: a file is uploaded as is, a folder as a tar of its
+ * regular files (built in the OS temp folder first, so every chunk can be re-read on resume).
+ * Uploads go in chunks to a resumable session: after a dropped connection or a backend restart the
+ * session is asked for its committed offset and the upload goes on from there.
+ */
+import { createReadStream } from 'node:fs';
+import { lstat, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { pack } from 'tar-stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { ErrorBody, rawDataRoutes, UploadSession, type CompleteUploadBody, type DatasetVersion } from '../protocol/index.js';
+import { ApiError } from './errors.js';
+import { buildPath, type ApiClient } from './http.js';
+
+export interface UploadProgress {
+  /** Bytes the backend has committed. */
+  bytes: number;
+  total: number;
+  /** Average over this run of the upload, in bytes per second. */
+  rate: number;
+  phase: 'packing' | 'uploading' | 'processing';
+}
+
+export interface AddOptions {
+  onProgress?: (progress: UploadProgress) => void;
+  /** Resume this session instead of creating one (it must hold the same content). */
+  uploadId?: string;
+  /** Tries per chunk on a dropped connection before giving up (the session stays, resumable). */
+  retries?: number;
+  signal?: AbortSignal;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function errorOf(res: Dispatcher.ResponseData, path: string): Promise<ApiError> {
+  const parsed = ErrorBody.safeParse(parseJson(await res.body.text()));
+  if (!parsed.success) return new ApiError(res.statusCode, 'bad_response', `HTTP ${res.statusCode} from ${path}`);
+  const { code, message, details } = parsed.data.error;
+  return new ApiError(res.statusCode, code, message, details?.issues, { details });
+}
+
+/** Sends one chunk of `file` (bytes `offset`…`end`) and answers the session the backend returns. */
+async function putChunk(client: ApiClient, dispatcher: Dispatcher | undefined, id: string, file: string, offset: number, end: number, signal?: AbortSignal): Promise<UploadSession> {
+  const { url: base, token } = client.options;
+  const url = new URL(`${buildPath(rawDataRoutes.uploadChunk.path, { id })}?offset=${offset}`, base);
+  const body = end > offset ? createReadStream(file, { start: offset, end: end - 1 }) : '';
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(url, {
+      method: 'PUT',
+      headers: { accept: 'application/json', 'content-type': 'application/octet-stream', 'content-length': String(end - offset), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+      dispatcher,
+      signal,
+      headersTimeout: 10 * 60_000,
+      bodyTimeout: 10 * 60_000,
+    });
+  } catch (cause) {
+    if (signal?.aborted) throw cause;
+    throw new ApiError(0, 'unreachable', `upload to ${base} interrupted: ${(cause as Error).message}`, [], { cause });
+  }
+  if (res.statusCode !== 200) throw await errorOf(res, url.pathname);
+  return UploadSession.parse(parseJson(await res.body.text()));
+}
+
+/** Lists a folder's regular files ('/'-separated paths); a link or special file is refused, not followed. */
+async function folderFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) out.push(relative(root, path).split(sep).join('/'));
+      else throw new Error(`${path} is not a regular file or folder (links are not followed); remove it or copy its target in`);
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+/** Writes a tar of `folder`'s files to a temp file; answers its path and the folder where it lies (to remove). */
+async function tarFolder(folder: string): Promise<{ file: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mlwb-upload-'));
+  const file = join(dir, 'folder.tar');
+  const archive = pack();
+  const writing = pipeline(archive, createWriteStream(file));
+  for (const name of await folderFiles(folder)) {
+    const path = join(folder, ...name.split('/'));
+    const { size, mode, mtime } = await stat(path);
+    const entry = archive.entry({ name, size, mode: mode & 0o777, mtime, type: 'file' });
+    await pipeline(createReadStream(path), entry);
+  }
+  archive.finalize();
+  await writing;
+  return { file, dir };
+}
+
+/** Creates (or resumes) the session and sends every chunk, resuming from the committed offset after a failure. */
+async function send(client: ApiClient, dispatcher: Dispatcher | undefined, file: string, create: { fileName: string; kind: 'file' | 'tar' }, options: AddOptions): Promise<UploadSession> {
+  const size = (await stat(file)).size;
+  let session = options.uploadId
+    ? await client.call('getUpload', { params: { id: options.uploadId } })
+    : await client.call('createUpload', { body: { size, fileName: create.fileName, kind: create.kind } });
+  if (session.size !== size) throw new Error(`upload ${session.id} expects ${session.size} bytes, but ${file} holds ${size}`);
+  const started = { at: Date.now(), bytes: session.offset };
+  let failures = 0;
+  while (session.offset < size || size === 0) {
+    const end = Math.min(size, session.offset + session.chunkSize);
+    try {
+      session = await putChunk(client, dispatcher, session.id, file, session.offset, end, options.signal);
+      failures = 0;
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.code !== 'unreachable' && err.code !== 'conflict') || ++failures > (options.retries ?? 5)) throw err;
+      session = await client.call('getUpload', { params: { id: session.id } }); // where the backend really is
+    }
+    const seconds = Math.max((Date.now() - started.at) / 1000, 0.001);
+    options.onProgress?.({ bytes: session.offset, total: size, rate: (session.offset - started.bytes) / seconds, phase: 'uploading' });
+    if (size === 0) break;
+  }
+  return session;
+}
+
+/**
+ * Adds `path` (a file or a folder) as the next version of `body.name`. A 409 duplicate comes back
+ * as an `ApiError` whose `details.existing` is the existing version; the session is kept, so
+ * `options.uploadId` with `force` completes it without sending the bytes again (`error.uploadId`).
+ */
+export async function addDataset(client: ApiClient, path: string, body: CompleteUploadBody, options: AddOptions = {}): Promise<DatasetVersion> {
+  const info = await lstat(path);
+  if (!info.isFile() && !info.isDirectory()) throw new Error(`${path} is not a regular file or folder`);
+  const { ca } = client.options;
+  const dispatcher = ca ? new Agent({ connect: { ca } }) : undefined;
+  let packed: { file: string; dir: string } | undefined;
+  try {
+    if (info.isDirectory()) {
+      options.onProgress?.({ bytes: 0, total: 0, rate: 0, phase: 'packing' });
+      packed = await tarFolder(path);
+    }
+    const session = await send(client, dispatcher, packed?.file ?? path, { fileName: basename(path), kind: packed ? 'tar' : 'file' }, options);
+    options.onProgress?.({ bytes: session.size, total: session.size, rate: 0, phase: 'processing' });
+    return await complete(client, session.id, body);
+  } finally {
+    if (packed) await rm(packed.dir, { recursive: true, force: true });
+    await dispatcher?.close();
+  }
+}
+
+/** Completes a session; an error carries `details.uploadId`, so a 409 can be completed again with `force`. */
+export async function complete(client: ApiClient, uploadId: string, body: CompleteUploadBody): Promise<DatasetVersion> {
+  try {
+    return await client.call('completeUpload', { params: { id: uploadId }, body });
+  } catch (err) {
+    if (err instanceof ApiError) Object.assign(err.details, { uploadId });
+    throw err;
+  }
+}
