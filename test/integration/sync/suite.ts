@@ -181,5 +181,11 @@ export function describeSync(driver: 'docker' | 'local', skip: string | undefine
       const unsynced = await mlwb(folder, ['run', '--no-sync', '--env', 'sync', '--cwd', root, '--', 'cat', 'job.txt'], backend);
       expect(unsynced).toMatchObject({ code: 0, stdout: 'written locally\n' });
     });
+
+    it('refuses to apply to an environment that is not running (409 naming its state)', async () => {
+      await client.call('stopEnvironment', { params: { id: envId } });
+      const err = await client.call('syncApply', { params: { id: envId }, body: { name: 'x', files: [] } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 409, code: 'conflict', message: 'the environment is stopped, not running' });
+    });
   });
 }
