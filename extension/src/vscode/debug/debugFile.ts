@@ -25,8 +25,8 @@ async function pythonDebugger(): Promise<DebuggerType | undefined> {
   return undefined;
 }
 
-/** Waits (with a cancellable notification) until debugpy listens in the environment. */
-function waitForDebugpy(env: Environment, tunnel: PortTunnel, run: DebugRun): Thenable<void> {
+/** Waits (with a cancellable notification) until debugpy listens in the environment; false when the user cancelled. */
+function waitForDebugpy(env: Environment, tunnel: PortTunnel, run: DebugRun): Thenable<boolean> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `ML Workbench: starting debugpy in ${env.name}…`, cancellable: true },
     async (_progress, token) => {
@@ -37,6 +37,10 @@ function waitForDebugpy(env: Environment, tunnel: PortTunnel, run: DebugRun): Th
       if (run.jobEnded.aborted) offJob();
       try {
         await tunnel.ready({ signal: stop.signal });
+        return true;
+      } catch (err) {
+        if (token.isCancellationRequested) return false;
+        throw err;
       } finally {
         cancel.dispose();
         run.jobEnded.removeEventListener('abort', offJob);
@@ -47,23 +51,23 @@ function waitForDebugpy(env: Environment, tunnel: PortTunnel, run: DebugRun): Th
 
 function trackRun(ui: JobsUi, runs: DebugRuns, job: Job, tunnel: PortTunnel): DebugRun {
   let session: vscode.DebugSession | undefined;
+  const offStart = vscode.debug.onDidStartDebugSession((s) => {
+    if (s.configuration.mlwbJobId !== job.id) return;
+    session = s;
+    run.sessionStarted();
+  });
   const run = new DebugRun({
     jobState: () => ui.jobs.get(job.id)?.state ?? job.state,
     onJobChange: (fn) => ui.jobs.onDidChange(fn),
     cancelJob: async () => ui.jobs.upsert(await connected(ui.link).api.call('cancelJob', { params: { id: job.id } })),
     stopSession: async () => session && vscode.debug.stopDebugging(session),
     closeTunnel: async () => {
+      offStart.dispose();
       runs.delete(job.id);
       await tunnel.close();
     },
   });
   runs.set(job.id, run);
-  const offStart = vscode.debug.onDidStartDebugSession((s) => {
-    if (s.configuration.mlwbJobId !== job.id) return;
-    session = s;
-    run.sessionStarted();
-    offStart.dispose();
-  });
   return run;
 }
 
@@ -98,7 +102,10 @@ export async function debugFile(ui: JobsUi, runs: DebugRuns, arg: unknown): Prom
   }
   const run = trackRun(ui, runs, job, tunnel);
   try {
-    await waitForDebugpy(env, tunnel, run);
+    if (!(await waitForDebugpy(env, tunnel, run))) {
+      await run.abandon(); // the user cancelled: the job goes too
+      return;
+    }
     const config = attachConfiguration({ jobId: job.id, name: `${script} in ${env.name}`, localPort: tunnel.port, localRoot: folder.uri.fsPath, remoteRoot: root, type });
     if (!(await vscode.debug.startDebugging(folder, config))) throw new Error('VS Code did not start the Python debugger (see the Debug Console)');
   } catch (err) {
