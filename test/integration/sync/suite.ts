@@ -16,6 +16,7 @@ const FILES: Record<string, string> = {
   'train.py': 'print("training")\n',
   'README.md': '# sample\n',
   'src/model.py': 'class Net: pass\n',
+  'src/__init__.py': '', // an empty upload
   'src/.gitignore': 'secrets.txt\n!keep.log\n',
   'src/keep.log': 'kept by a nested rule\n',
   'src/secrets.txt': 'never leaves the machine\n',
@@ -25,7 +26,7 @@ const FILES: Record<string, string> = {
   'data/big.csv': 'a,b\n1,2\n',
   '__pycache__/x.pyc': 'ignored',
 };
-const SENT = ['.gitignore', 'README.md', 'run.sh', 'src/.gitignore', 'src/copy.py', 'src/keep.log', 'src/model.py', 'train.py'];
+const SENT = ['.gitignore', 'README.md', 'run.sh', 'src/.gitignore', 'src/__init__.py', 'src/copy.py', 'src/keep.log', 'src/model.py', 'train.py'];
 const NOT_SENT = ['debug.log', 'data/big.csv', '__pycache__/x.pyc', 'src/secrets.txt', '.git/HEAD'];
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
