@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   contextMenu, dialogButton, openViewContainer, quickInputBox, quickPickItem, runCommand, sidebarRow,
-  waitForQuickInputTitle, waitForVisibleText,
+  statusBarItem, viewWelcome, waitForQuickInputTitle, waitForVisibleText,
 } from './workbench.mjs';
 
 const DATASET = 'iris';
@@ -38,7 +38,13 @@ function writeCsvs(workspace) {
   return { rows: rows.length };
 }
 
-/** The content frame of the webview editor titled `title` (a webview is two nested iframes). */
+/** Clears the toasts (they would cover the webview in a screenshot). */
+async function clearToasts(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
+}
+
+/** The content frame of the newest webview editor (a webview is two nested iframes). */
 function webview(page) {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
@@ -66,6 +72,11 @@ export async function datasetChecks({ page, fixture, check, shot, log = console.
   const versionRow = (n) => sidebarRow(page, `v${n}`).filter({ hasText: 'csv' });
 
   const added = await check(`Datasets: "Add Dataset…" on ${FIRST} in the Explorer adds ${DATASET}@v1, shown under ${DATASET} in the Datasets view`, async () => {
+    // the menu entry shows only while connected (its `when` is read as the menu opens)
+    await statusBarItem(page, /ML Workbench: connected/).first().waitFor({ timeout: TIMEOUT });
+    await page.keyboard.press('Control+Shift+E'); // from the Explorer, the activity bar entry opens the container (it would close it if open)
+    await openViewContainer(page, 'ML Workbench');
+    await viewWelcome(page, 'No datasets yet.').waitFor({ state: 'visible', timeout: TIMEOUT });
     await addThroughExplorer(page, FIRST, DATASET, 'first cut');
     await waitForVisibleText(page, `Added ${DATASET}@v1.`, TIMEOUT);
     await openViewContainer(page, 'ML Workbench');
@@ -86,6 +97,7 @@ export async function datasetChecks({ page, fixture, check, shot, log = console.
     for (const column of ['id', 'sepal_length', 'species']) await view.locator('vscode-table.columns strong', { hasText: column }).first().waitFor({ timeout: TIMEOUT });
     const bars = await view.locator('.histogram rect.bar').count();
     if (bars < 5) throw new Error(`the profile draws ${bars} histogram bars`);
+    await clearToasts(page);
     await page.waitForTimeout(500); // let the tables lay out before the screenshot
     await shot(page, 'datasets-1-profile');
   });
@@ -116,6 +128,7 @@ export async function datasetChecks({ page, fixture, check, shot, log = console.
     const counts = (await view.locator('.row-changes .counts').innerText()).replace(/\s+/g, ' ');
     if (!counts.includes('+3 added') || !counts.includes('−3 removed') || !counts.includes('~3 changed')) throw new Error(`row counts read "${counts}"`);
     await view.locator('vscode-table.stats strong', { hasText: 'sepal_length' }).first().waitFor({ timeout: TIMEOUT });
+    await clearToasts(page);
     await page.waitForTimeout(500);
     await shot(page, 'datasets-2-diff');
     log(`    (diff: ${counts})`);
