@@ -17,13 +17,14 @@ import { dockerUnavailable } from '../../fixtures/docker.js';
 import { tiny, waitForState } from '../../fixtures/environments.js';
 import { is, windowController, type TestWindow } from '../../fixtures/extension/window.js';
 import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
+import { skip as localSkip } from '../runtime/local/jupyter-python.js';
 
-// The jobs' editor logic (sync, log follower, traceback → workspace file) against the real backend
-// process with the Docker driver, through the extension's own connection controller, over a link
-// the test can cut.
+// The jobs' editor logic (sync, log follower, log view, traceback → workspace file) against the
+// real backend process, with the Docker driver and with the local driver, through the extension's
+// own connection controller, over a link the test can cut.
 const catalog = await loadCatalog(resolve(__dirname, '../../../devcontainer-images'));
 const image = catalog.get('python-cpu')!;
-const skip = await dockerUnavailable(image.tag);
+const dockerSkip = await dockerUnavailable(image.tag);
 
 /** The sample project the traceback unit tests use: `simple.py` calls `pkg/mod.py`, which divides by zero. */
 const PROJECT = resolve(__dirname, '../../unit/extension/jobs/fixtures/tracebacks/proj');
@@ -47,7 +48,15 @@ function followToEnd(link: BackendLink, jobId: string, onLine: (line: FollowedLi
   });
 }
 
-describe.skipIf(skip)(`Jobs editor logic against the real backend on Docker (${skip ?? image.tag})`, () => {
+describe.skipIf(!!dockerSkip)(`Jobs editor logic against the real backend on Docker (${dockerSkip ?? image.tag})`, () => {
+  jobCases(['--driver', 'docker']);
+});
+
+describe.skipIf(!!localSkip)(`Jobs editor logic against the real backend on the local driver${localSkip ? ` (${localSkip})` : ''}`, () => {
+  jobCases(['--driver', 'local', '--capacity-cpus', '1']);
+});
+
+function jobCases(backendArgs: string[]): void {
   let backend: BackendProcess;
   let proxy: TcpProxy;
   let window: TestWindow;
@@ -57,7 +66,7 @@ describe.skipIf(skip)(`Jobs editor logic against the real backend on Docker (${s
   const api = () => link.current!.api;
 
   beforeAll(async () => {
-    backend = await startBackend({ args: ['--driver', 'docker'] });
+    backend = await startBackend({ args: backendArgs });
     proxy = await startTcpProxy(backend.url);
     window = windowController({ settings: { url: proxy.url }, remoteToken: backend.token });
     await window.controller.connect();
@@ -162,4 +171,4 @@ describe.skipIf(skip)(`Jobs editor logic against the real backend on Docker (${s
     }
     expect(lines).toEqual(stored);
   });
-});
+}
