@@ -6,4 +6,4 @@ import { jobsSuite } from './suite.js';
 const catalog = await loadCatalog(resolve(__dirname, '../../../devcontainer-images'));
 const image = catalog.get('python-cpu')!;
 
-jobsSuite('docker', await dockerUnavailable(image.tag), { oom: true });
+jobsSuite('docker', await dockerUnavailable(image.tag));
