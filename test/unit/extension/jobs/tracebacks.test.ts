@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cellProblem } from '../../../../extension/src/tracebacks/cell.js';
 import { lastTraceback, parseTracebacks } from '../../../../extension/src/tracebacks/parse.js';
 import { toLocalPath } from '../../../../extension/src/tracebacks/paths.js';
 import { outputProblem } from '../../../../extension/src/tracebacks/problem.js';
@@ -219,4 +220,24 @@ describe('outputProblem', () => {
     expect(outputProblem(sample('py311-simple.txt'), { envRoot: '/elsewhere', localRoot: LOCAL_ROOT })).toBeUndefined();
     expect(outputProblem('all good\n', mapping)).toBeUndefined();
   });
+});
+
+describe('cellProblem', () => {
+  for (const file of ['ipython8-cells.json', 'ipython85-cells.json']) {
+    const raw = JSON.parse(sample(file)) as Record<string, string[]>;
+
+    it(`finds the line of the cell that raised, and the workspace file it called into (${file})`, () => {
+      expect(cellProblem(raw['cell-simple']!, 1)).toEqual({ message: 'ZeroDivisionError: division by zero', exceptionType: 'ZeroDivisionError', cellLine: 3 });
+      const viaModule = cellProblem(raw['cell-calls-module']!, 2, mapping)!;
+      expect(viaModule.cellLine).toBe(4);
+      expect([path.relative(LOCAL_ROOT, viaModule.inWorkspace!.file), viaModule.inWorkspace!.line]).toEqual([path.join('pkg', 'mod.py'), 2]);
+    });
+
+    it(`reads a cell's SyntaxError and a chained error (${file})`, () => {
+      expect(cellProblem(raw['cell-syntax']!, 3)).toMatchObject({ message: 'SyntaxError: invalid syntax', cellLine: 1 });
+      expect(cellProblem(raw['cell-chained']!, 4)).toMatchObject({ message: 'RuntimeError: could not parse', cellLine: 4 });
+      expect(cellProblem(raw['cell-chained']!, 99)?.cellLine).toBeUndefined();
+      expect(cellProblem(['no traceback here'])).toBeUndefined();
+    });
+  }
 });
