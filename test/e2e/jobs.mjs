@@ -49,7 +49,8 @@ export async function jobChecks({ page, fixture, check, shot, log = console.log 
       // The job's terminal opens, named after the job and the environment.
       await page.locator('[id="workbench.parts.panel"]').filter({ hasText: new RegExp(`Job job_\\w+ · ${ENV}`) }).first()
         .waitFor({ state: 'visible', timeout: JOB_TIMEOUT });
-      await page.keyboard.press('Control+Shift+M'); // View: Toggle Problems
+      // View: Toggle Problems (Ctrl+Shift+M) would close the panel if it showed already.
+      if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press('Control+Shift+M');
       const problem = page.locator('.markers-panel .monaco-list-row').filter({ hasText: RAISED_AT.message });
       await problem.first().waitFor({ state: 'visible', timeout: JOB_TIMEOUT }).catch(async () => {
         const shown = await page.locator('.markers-panel').first().innerText().catch(() => '(no Problems panel)');
