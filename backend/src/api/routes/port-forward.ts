@@ -15,8 +15,11 @@ const CONNECT_TIMEOUT_MS = 5_000;
 /** Above this much unsent data towards the client, stop reading from the port until it drains. */
 const HIGH_WATER_BYTES = 1024 * 1024;
 
-/** The TCP connection each accepted upgrade bridges to, opened before the upgrade was accepted. */
-const upstreams = new WeakMap<FastifyRequest, Socket>();
+/**
+ * The TCP connection each accepted upgrade bridges to, opened before the upgrade was accepted, and
+ * the guard that destroys it if the upgrade never completes.
+ */
+const upstreams = new WeakMap<FastifyRequest, { socket: Socket; guard: () => void }>();
 
 /**
  * `GET /api/v1/environments/:id/ports/:port` (WebSocket): one TCP connection to a port inside the
@@ -45,16 +48,19 @@ export function portForwardRoutes(app: FastifyInstance, { environments, store }:
       const address = await service.driver.portAddress(id, port);
       if (!address) throw new HttpError('conflict', 'the environment is not running');
       const upstream = await connectTo(address, port);
-      upstreams.set(req, upstream);
-      // whatever becomes of the upgrade, the connection ends with the client's socket
-      req.raw.socket.once('close', () => upstream.destroy());
+      const guard = (): void => void upstream.destroy();
+      req.raw.socket.once('close', guard);
+      upstreams.set(req, { socket: upstream, guard });
     },
     handler: async () => {
       throw new HttpError('bad_request', 'this endpoint speaks WebSocket only');
     },
     wsHandler: (socket, req) => {
-      const upstream = upstreams.get(req);
+      const entry = upstreams.get(req);
       upstreams.delete(req);
+      // from here the bridge ends the connection, after what the client sent last is written
+      if (entry) req.raw.socket.off('close', entry.guard);
+      const upstream = entry?.socket;
       // an accepted upgrade ends the HTTP exchange without a response hook: it is audited here
       audit(store, req, 101);
       if (!upstream || upstream.destroyed) return socket.close(1011, 'the connection to the port was lost');
