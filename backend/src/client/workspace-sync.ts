@@ -16,6 +16,7 @@ import { walkWorkspace, WorkspaceSyncError, type WalkLimits, type WorkspaceEntry
 export { WorkspaceSyncError } from './workspace-walk.js';
 
 const PARALLEL = 4;
+const PROGRESS_INTERVAL_MS = 100;
 
 export interface SyncProgress {
   phase: 'scanning' | 'hashing' | 'uploading' | 'applying';
@@ -74,11 +75,25 @@ async function hashAll(entries: readonly WorkspaceEntry[], report: (files: numbe
   return listed;
 }
 
+/**
+ * Progress at most every 100 ms within a phase (a folder of 50 000 small files must not flood a
+ * notification), but always a phase's first and last report.
+ */
+function throttled(onProgress: SyncOptions['onProgress']) {
+  let last: { phase: string; at: number } | undefined;
+  return (phase: SyncProgress['phase'], doneFiles: number, totalFiles: number, doneBytes: number, totalBytes: number): void => {
+    const now = Date.now();
+    const edge = last?.phase !== phase || doneFiles === totalFiles;
+    if (!onProgress || (!edge && now - last!.at < PROGRESS_INTERVAL_MS)) return;
+    last = { phase, at: now };
+    onProgress({ phase, doneFiles, totalFiles, doneBytes, totalBytes });
+  };
+}
+
 /** Syncs `folder` into the environment; see the file comment. Throws WorkspaceSyncError or ApiError. */
 export async function syncWorkspace(client: ApiClient, envId: string, folder: string, options: SyncOptions = {}): Promise<SyncResult> {
   const { onProgress, signal } = options;
-  const progress = (phase: SyncProgress['phase'], doneFiles: number, totalFiles: number, doneBytes: number, totalBytes: number): void =>
-    onProgress?.({ phase, doneFiles, totalFiles, doneBytes, totalBytes });
+  const progress = throttled(onProgress);
 
   progress('scanning', 0, 0, 0, 0);
   const { files: entries, skipped } = await walkWorkspace(folder, { ...(signal ? { signal } : {}), ...(options.limits ? { limits: options.limits } : {}) });
