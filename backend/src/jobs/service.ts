@@ -23,8 +23,13 @@ interface ActiveJob {
   abort: AbortController;
   writer: JobLogWriter;
   cancelRequested: boolean;
+  /** The log reached its size limit: further output is dropped (the job runs on). */
+  full: boolean;
   done: Promise<void>;
 }
+
+/** A job's stored log stops growing here (a runaway loop must not fill the disk); the job itself runs on. */
+export const MAX_LOG_BYTES = 1024 ** 3;
 
 /** `python train.py --lr 0.1`: arguments quoted as a shell would need them; control characters escaped, so it stays one line. */
 const commandLine = (command: string[]): string =>
@@ -46,6 +51,7 @@ export class JobService {
     private readonly environments: EnvironmentService,
     private readonly logDir: string,
     private readonly log: Logger,
+    private readonly maxLogBytes = MAX_LOG_BYTES,
   ) {
     mkdirSync(logDir, { recursive: true });
   }
@@ -135,7 +141,7 @@ export class JobService {
   private execute(record: JobRecord, env: Environment, extraEnv: Record<string, string>): void {
     const { id } = record.job;
     const writer = new JobLogWriter(this.logFile(id), (err) => this.log.warn(`job ${id}: cannot write its log: ${err.message}`));
-    const active: ActiveJob = { ownerId: record.ownerId, abort: new AbortController(), writer, cancelRequested: false, done: Promise.resolve() };
+    const active: ActiveJob = { ownerId: record.ownerId, abort: new AbortController(), writer, cancelRequested: false, full: false, done: Promise.resolve() };
     this.active.set(id, active);
     active.done = this.run(record, env, extraEnv, active).catch((err: Error) => this.log.warn(`job ${id} ended abnormally: ${err.message}`));
   }
@@ -167,7 +173,7 @@ export class JobService {
       environmentRunning: this.store.environments.get(env.id)?.env.state === 'running',
       memoryLimitMiB: env.resources.memoryMiB,
     });
-    this.emit(active, id, [{ stream: 'system', text: endingLine(end) }]);
+    this.emit(active, id, [{ stream: 'system', text: endingLine(end) }], true);
     active.writer.close();
     const done = this.store.jobs.update(id, { ...end, endedAt: new Date().toISOString(), peakMemoryMiB: outcome?.peakMemoryMiB ?? null, logLines: active.writer.position.lines })!;
     this.positions.set(id, active.writer.position);
@@ -176,8 +182,13 @@ export class JobService {
   }
 
   /** Stores the lines, then publishes them: a line is on disk before any client can hear of it. */
-  private emit(active: ActiveJob, id: string, entries: { stream: JobStream; text: string }[]): void {
-    for (const line of active.writer.append(entries)) {
+  private emit(active: ActiveJob, id: string, entries: { stream: JobStream; text: string }[], closing = false): void {
+    let kept = entries;
+    if (!closing && active.writer.position.bytes >= this.maxLogBytes) {
+      kept = active.full ? [] : [{ stream: 'system', text: `the log is full (${Math.round(this.maxLogBytes / 1024 ** 2)} MiB): further output is not kept` }];
+      active.full = true;
+    }
+    for (const line of active.writer.append(kept)) {
       this.bus.publish({ userIds: [active.ownerId] }, `logs:${id}`, { kind: 'log', stream: line.stream, line: line.text, seq: line.seq });
     }
   }
