@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CellRun, type CellEnd, type CellSink } from './cellRun.js';
 import { JupyterRest, type JupyterTarget } from './jupyterRest.js';
 import { KernelSocket } from './kernelSocket.js';
@@ -150,7 +151,10 @@ export class KernelSession {
 
   private async open(): Promise<KernelSocket> {
     if (!this.kernelId || !(await this.rest.kernelExists(this.kernelId))) {
-      const session = await this.rest.createSession(this.options.path, this.options.kernelName ?? 'python3');
+      // Jupyter hands out the existing session for a path it knows (jupyter_server 1.x), so two
+      // editors of one notebook would share, and shut down, one kernel: each of ours gets its own
+      // path. The kernel's working directory is still the notebook's folder (Jupyter walks up to a folder that exists).
+      const session = await this.rest.createSession(`${this.options.path}#${randomUUID().slice(0, 8)}`, this.options.kernelName ?? 'python3');
       this.sessionId = session.id;
       this.kernelId = session.kernel.id;
     }

@@ -4,6 +4,7 @@ import type { CellEnd, CellOutput, CellSink } from '../../../extension/src/noteb
 import { KernelSession } from '../../../extension/src/notebooks/kernelSession.js';
 import { ERROR_MIME, STDOUT_MIME } from '../../../extension/src/notebooks/outputs.js';
 import { startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
+import { startTcpProxy } from '../../fixtures/tcp-proxy.js';
 import { tiny, waitForState } from '../../fixtures/environments.js';
 
 /** A cell's outputs as the test sees them, with a way to await one that has not come yet. */
@@ -60,9 +61,9 @@ export function notebookCases(driverArgs: string[], envName: string): void {
   let envId: string;
   let kernel: KernelSession;
 
-  const newSession = (): KernelSession =>
+  const newSession = (url = backend.url): KernelSession =>
     new KernelSession({
-      target: { baseUrl: `${backend.url}/api/v1/environments/${envId}/jupyter/`, authorization: `Bearer ${backend.token}` },
+      target: { baseUrl: `${url}/api/v1/environments/${envId}/jupyter/`, authorization: `Bearer ${backend.token}` },
       path: 'notebooks/sample.ipynb',
       envName,
       environmentRunning: async () => (await client.call('getEnvironment', { params: { id: envId } })).state === 'running',
@@ -138,6 +139,25 @@ export function notebookCases(driverArgs: string[], envName: string): void {
     expect(sink.text('text/plain')).toBe('False');
   });
 
+  it('ends a cell whose connection drops with a message saying so, and the next cell reconnects to the same kernel', async () => {
+    const link = await startTcpProxy(backend.url);
+    const session = newSession(link.url);
+    try {
+      expect((await run('kept = "still here"', session)).end?.success).toBe(true);
+      const sink = new TestSink();
+      const ended = session.execute('import time\nprint("sleeping", flush=True)\ntime.sleep(2)', sink);
+      await sink.printed('sleeping');
+      link.cutAll();
+      expect((await ended)?.success).toBe(false);
+      expect(sink.error()).toMatchObject({ name: 'ConnectionLost', message: expect.stringContaining(`The connection to the kernel in ${envName} was lost`) });
+      const again = await run('kept', session);
+      expect(again.sink.text('text/plain')).toBe("'still here'");
+    } finally {
+      await session.shutdown();
+      await link.close();
+    }
+  });
+
   it('ends a running cell with a clear message when the environment stops, and runs again once it is back', async () => {
     const sink = new TestSink();
     const ended = kernel.execute('import time\nprint("waiting", flush=True)\nwhile True:\n    time.sleep(0.1)', sink);
@@ -151,5 +171,5 @@ export function notebookCases(driverArgs: string[], envName: string): void {
     const again = await run('1 + 1');
     expect(again.end).toEqual({ success: true, executionCount: 1 });
     expect(again.sink.text('text/plain')).toBe('2');
-  });
+  }, 240_000); // a stop and a start: slow on a loaded machine
 }
