@@ -55,8 +55,12 @@ async function putChunk(client: UploadClient, dispatcher: Dispatcher | undefined
   return UploadSession.parse(json);
 }
 
-/** Whether a failed chunk is worth another try: the connection, not the backend's answer, failed. */
-const retryable = (error: unknown): boolean => !(error instanceof ApiError) || error.status === 0 || error.status >= 502;
+/**
+ * Whether a failed chunk is worth another try from the offset the backend holds: the connection
+ * failed (no answer, 502-504), or the backend answered 409 (the cut request still holds the
+ * session, or the chunk started at another offset than the one it holds).
+ */
+const retryable = (error: unknown): boolean => !(error instanceof ApiError) || error.status === 0 || error.status === 409 || error.status >= 502;
 
 /** Sends the chunk at the session's offset; a dropped connection is tried again from the offset the backend reports it holds. */
 async function sendChunk(client: UploadClient, dispatcher: Dispatcher | undefined, start: UploadSession, file: string, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<UploadSession> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDvcFile } from '../../../backend/src/data/store/dvcfile.js';
+import { ApiClient } from '../../../backend/src/client/index.js';
 import { BackendLink } from '../../../extension/src/backend/link.js';
 import { addDataset, type AddRequest, type DuplicateChoice } from '../../../extension/src/datasets/addFlow.js';
 import { checkoutPlan, writeCheckout } from '../../../extension/src/datasets/checkout.js';
@@ -12,6 +13,7 @@ import { DatasetsModel } from '../../../extension/src/datasets/model.js';
 import { PanelSession } from '../../../extension/src/datasets/panelSession.js';
 import { datasetUpload, type UploadProgress } from '../../../extension/src/datasets/upload.js';
 import { startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
+import { startTcpProxy } from '../../fixtures/tcp-proxy.js';
 import { is, windowController, type TestWindow } from '../../fixtures/extension/window.js';
 
 // The Datasets view's logic (model, Add Dataset decisions, resumable upload, webview sessions,
@@ -115,6 +117,39 @@ describe('Datasets UI logic against the real backend', () => {
     writeFileSync(join(folder, 'sub', 'b.txt'), 'b');
     const { outcome } = await add({ path: folder, name: 'letters', message: '' });
     expect(outcome).toMatchObject({ kind: 'added', version: { ref: 'letters@v1', kind: 'folder', fileCount: 2, totalSize: 2 } });
+  });
+
+  it('resumes an upload whose connection is cut in the middle of a chunk, from the offset the backend holds', async () => {
+    const size = 20 * 1024 * 1024; // three chunks of the backend's 8 MiB
+    const bytes = Buffer.alloc(size, 'x');
+    for (let i = 0; i < size; i += 4096) bytes.write(`${i}\n`, i);
+    const path = join(dir, 'big.txt');
+    writeFileSync(path, bytes);
+    const proxy = await startTcpProxy(backend.url);
+    const viaProxy = new ApiClient({ url: proxy.url, token: backend.token });
+    const progress: UploadProgress[] = [];
+    let cut = false;
+    try {
+      const upload = datasetUpload(viaProxy, (p) => {
+        progress.push(p);
+        if (!cut && p.phase === 'uploading' && p.done > 12 * 1024 * 1024) {
+          cut = true;
+          proxy.cutAll();
+        }
+      });
+      const version = await upload({ path, name: 'big', message: '' }, false);
+      expect(version).toMatchObject({ ref: 'big@v1', totalSize: size, contentHash: md5(bytes) });
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+    expect(cut).toBe(true);
+    // after the cut, bytes were counted again from the chunk boundary the backend held, not from zero
+    const uploading = progress.filter((p) => p.phase === 'uploading').map((p) => p.done);
+    const dropAt = uploading.findIndex((done, i) => i > 0 && done < uploading[i - 1]!);
+    expect(dropAt).toBeGreaterThan(0);
+    expect(uploading[dropAt]).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    expect(uploading.at(-1)).toBe(size);
   });
 
   it('the profile and diff webview sessions send what the backend answers', async () => {
