@@ -205,8 +205,9 @@ export class DatasetService {
     return this.lock.exclusive(async () => {
       this.store.datasets.deleteVersion(version.datasetId, number);
       await this.removeUnreferenced([version.contentHash, ...version.files.map((f) => f.md5)]);
-      this.publish(user, this.get(user, name), 'resource.changed', version, 'resource.deleted');
-      return version;
+      const { files: _files, profile: _profile, ...summary } = version;
+      this.publish(user, this.get(user, name), 'resource.changed', summary, 'resource.deleted');
+      return summary;
     });
   }
 
