@@ -11,7 +11,7 @@ import { resolveDriver } from '../runtime/detect.js';
 import { startEnvironments, type Environments } from './environments.js';
 import { startJobs } from './jobs.js';
 import { Store } from '../store/index.js';
-import { SyncService } from '../sync/service.js';
+import { startSync } from '../sync/service.js';
 import { VERSION } from '../version.js';
 import { isLoopback, ServerConfig } from './config.js';
 import { trackConnections } from './connections.js';
@@ -81,7 +81,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
         ...(environments
           ? {
               environments: { service: environments.service, catalog: environments.catalog, builder: environments.builder },
-              sync: new SyncService(join(config.dataDir, 'sync'), environments.service),
+              sync: await startSync(join(config.dataDir, 'sync'), environments.service, store),
             }
           : {}),
         jobs,

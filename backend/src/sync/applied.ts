@@ -5,7 +5,7 @@
  * written again), so it needs no migration and no transaction with other data.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Id, Md5Hex, SyncPath, WorkspaceName } from '../protocol/index.js';
@@ -39,6 +39,14 @@ export class AppliedRecords {
     } catch {
       return {};
     }
+  }
+
+  /** Removes the records of environments that no longer exist (`exists` says which do); returns their ids. */
+  async prune(exists: (envId: string) => boolean): Promise<string[]> {
+    const envIds = await readdir(this.root).catch(() => [] as string[]);
+    const gone = envIds.filter((envId) => Id.safeParse(envId).success && !exists(envId));
+    for (const envId of gone) await rm(join(this.root, envId), { recursive: true, force: true });
+    return gone;
   }
 
   /** Replaces the record atomically: temp file, fsync, rename. */

@@ -6,6 +6,7 @@ import type { EnvironmentService } from '../environments/service.js';
 import { KeyedSerial } from '../environments/serial.js';
 import { SYNC_LIMITS, type SyncApplied, type SyncFile, type SyncPlan, type User } from '../protocol/index.js';
 import { DriverError, type WorkspaceFile } from '../runtime/driver.js';
+import type { Store } from '../store/index.js';
 import { AppliedRecords } from './applied.js';
 import { BlobCache } from './blob-cache.js';
 import { planChanges } from './changes.js';
@@ -37,6 +38,11 @@ export class SyncService {
   ) {
     this.blobs = new BlobCache(join(root, 'cache'));
     this.applied = new AppliedRecords(join(root, 'applied'));
+  }
+
+  /** Housekeeping at start: drops what was recorded for environments deleted since. */
+  pruneRecords(exists: (envId: string) => boolean): Promise<string[]> {
+    return this.applied.prune(exists);
   }
 
   async plan(user: User, envId: string, files: readonly SyncFile[]): Promise<SyncPlan> {
@@ -96,6 +102,13 @@ export class SyncService {
     }
     return toWrite.map((f, i) => ({ path: f.path, size: sizes[i]!, executable: f.executable, open: () => this.blobs.open(user.id, f.md5) }));
   }
+}
+
+/** The service, after dropping the records of environments deleted since the last run. */
+export async function startSync(root: string, environments: EnvironmentService, store: Store): Promise<SyncService> {
+  const sync = new SyncService(root, environments);
+  await sync.pruneRecords((envId) => store.environments.get(envId) !== undefined);
+  return sync;
 }
 
 /** An engine failure becomes a DriverError (503 with the reason), not a 500. */
