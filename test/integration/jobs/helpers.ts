@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,18 +49,33 @@ export const DAEMONIZING_JOB = [
   'time.sleep(600)',
 ].join('\n');
 
-/** Runs the real CLI against the backend, in an empty folder (what `mlwb run` syncs) and without a saved login (a fresh HOME). */
-export function runCli(args: string[], env: { url: string; token: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: mkdtempSync(join(tmpdir(), 'mlwb-cli-project-')),
-      env: { ...process.env, MLWB_URL: env.url, MLWB_TOKEN: env.token, HOME: mkdtempSync(join(tmpdir(), 'mlwb-cli-home-')) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export interface CliRun {
+  child: ChildProcess;
+  /** Resolves once stdout has printed something matching. */
+  printed(pattern: RegExp): Promise<void>;
+  result: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
+
+/** Starts the real CLI against the backend, in an empty folder (what `mlwb run` syncs) and without a saved login (a fresh HOME). */
+export function startCli(args: string[], env: { url: string; token: string }): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'mlwb-cli-project-')),
+    env: { ...process.env, MLWB_URL: env.url, MLWB_TOKEN: env.token, HOME: mkdtempSync(join(tmpdir(), 'mlwb-cli-home-')) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    waiters = waiters.filter((w) => (w.pattern.test(stdout) ? (w.resolve(), false) : true));
+  });
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return {
+    child,
+    printed: (pattern) => (pattern.test(stdout) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve }))),
+    result: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))),
+  };
+}
+
+export const runCli = (args: string[], env: { url: string; token: string }): CliRun['result'] => startCli(args, env).result;

@@ -7,7 +7,7 @@ import { startBackend, type BackendProcess } from '../../fixtures/backend-proces
 import { waitForState } from '../../fixtures/environments.js';
 import { startTcpProxy } from '../../fixtures/tcp-proxy.js';
 import { RawEventsClient } from '../../fixtures/ws-client.js';
-import { DAEMONIZING_JOB, runCli, stdoutOf, storedLog, waitForFile, waitForJob } from './helpers.js';
+import { DAEMONIZING_JOB, runCli, startCli, stdoutOf, storedLog, waitForFile, waitForJob } from './helpers.js';
 
 const numbers = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => String(from + i));
 const consecutive = (lines: JobLogLine[]): boolean => lines.every((l, i) => i === 0 || l.seq === lines[i - 1]!.seq + 1);
@@ -189,6 +189,16 @@ export function jobsSuite(driver: 'docker' | 'local', skip: string | undefined):
       expect((JSON.parse(listed.stdout) as Job[]).map((j) => j.id)).toContain(job.id);
       const cancel = await runCli(['cancel', job.id, '--json'], conn);
       expect(JSON.parse(cancel.stdout)).toMatchObject({ id: job.id, state: 'succeeded' });
+    });
+
+    it('Ctrl-C on mlwb run cancels the job and exits 130', async () => {
+      const cli = startCli(['run', '--env', 'jobs', '--', 'python3', '-c', 'import time; print("up", flush=True); time.sleep(600)'], { url: backend.url, token: backend.token });
+      await cli.printed(/^up$/m);
+      cli.child.kill('SIGINT');
+      const { code, stderr } = await cli.result;
+      expect([code, stderr]).toEqual([130, expect.stringContaining('[mlwb] cancelled: cancelled by user')]);
+      const [latest] = (await client.call('listJobs', { query: { envId: env.id, limit: 1 } })).items;
+      expect(latest).toMatchObject({ state: 'cancelled', command: ['python3', '-c', expect.stringContaining('time.sleep(600)')] });
     });
 
     it('after a backend restart, a finished job’s log reads the same and a job left running has failed "backend restarted"', async () => {
