@@ -1,9 +1,10 @@
 // The Datasets scenario of the UI e2e (issue #5): add a CSV of the workspace through the
 // Explorer's "Add Dataset…", see its version in the Datasets view and its profile webview (columns,
 // histograms), add the same file again and keep the existing version when told it is identical,
-// add a changed copy as a second version, and open the diff webview of the two. Needs only the
+// add a changed copy as a second version, open the diff webview of the two, then check v1 out into
+// the workspace, restore it as latest and delete v2 from the rows' context menus. Needs only the
 // backend (no environment driver).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   contextMenu, dialogButton, openViewContainer, quickInputBox, quickPickItem, runCommand, sidebarRow,
@@ -134,4 +135,24 @@ export async function datasetChecks({ page, fixture, check, shot, log = console.
     log(`    (diff: ${counts})`);
   });
   await runCommand(page, 'View: Close All Editors').catch(() => {});
+
+  await check('Datasets: from v1\'s context menu, Checkout writes data/raw/iris/ with a .dvc file, Restore as Latest adds v3, Delete Version… removes v2', async () => {
+    await contextMenu(page, versionRow(1).first(), 'Checkout into Workspace');
+    const file = path.join(fixture.workspace, 'data', 'raw', DATASET, FIRST);
+    await waitForVisibleText(page, `Checked out ${DATASET}@v1 into data/raw/${DATASET}/${FIRST}`, TIMEOUT);
+    const dvc = readFileSync(`${file}.dvc`, 'utf8');
+    if (readFileSync(file, 'utf8') !== readFileSync(path.join(fixture.workspace, FIRST), 'utf8')) throw new Error(`${file} differs from ${FIRST}`);
+    if (!dvc.includes('hash: md5') || !dvc.includes(`path: ${FIRST}`)) throw new Error(`the .dvc file reads:\n${dvc}`);
+
+    await contextMenu(page, versionRow(1).first(), 'Restore as Latest');
+    await versionRow(3).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+
+    await contextMenu(page, versionRow(2).first(), 'Delete Version…');
+    await dialogButton(page, `Delete ${DATASET}@v2?`, 'Delete');
+    await versionRow(2).first().waitFor({ state: 'detached', timeout: TIMEOUT });
+    const { versions } = await fixture.api('GET', `/api/v1/datasets/${DATASET}/versions`);
+    const numbers = versions.map((v) => v.number).sort();
+    if (numbers.join(',') !== '1,3') throw new Error(`the dataset's versions are ${numbers.join(', ')}`);
+    if (!existsSync(file)) throw new Error('the checked-out file went away');
+  });
 }
