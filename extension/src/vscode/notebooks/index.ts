@@ -56,9 +56,14 @@ export function registerNotebooks({ controller: connection, environments, focus,
   const remove = (envId: string, stopped: boolean): void => {
     const kernel = controllers.get(envId);
     if (!kernel) return;
-    if (stopped) kernel.environmentStopped();
-    kernel.dispose();
     controllers.delete(envId);
+    if (stopped) {
+      kernel.environmentStopped();
+      // the cut-off cells end a few microtasks later: dispose the controller after they did
+      setTimeout(() => kernel.dispose(), 0);
+    } else {
+      kernel.dispose();
+    }
     for (const [key, id] of selected) if (id === envId) selected.delete(key);
     updateFocus();
   };
