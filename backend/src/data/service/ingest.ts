@@ -146,8 +146,8 @@ export async function ingestTar(store: ContentStore, tarPath: string, created: s
     }
   } catch (err) {
     archive.destroy();
-    // tar-stream's own failures (bad header, truncated) carry no errno code; the store's do and are ours.
-    if (err instanceof InvalidDataError || (err as NodeJS.ErrnoException).code !== undefined) throw err;
+    // The archive's failures (bad header, an entry cut short) are the upload's; a failed system call (disk full) is ours.
+    if (err instanceof InvalidDataError || (err as NodeJS.ErrnoException).syscall !== undefined) throw err;
     throw new InvalidDataError(`not a valid tar archive: ${(err as Error).message}`, { problem: `not a valid tar archive: ${(err as Error).message}` });
   }
   const failed = await reading;
