@@ -41,6 +41,18 @@ export class AppliedRecords {
     }
   }
 
+  /** Every md5 recorded for these environments' folders: the contents their workspaces hold. */
+  async referenced(envIds: readonly string[]): Promise<Set<string>> {
+    const md5s = new Set<string>();
+    for (const envId of envIds) {
+      const files = await readdir(join(this.root, Id.parse(envId))).catch(() => [] as string[]);
+      for (const file of files.filter((f) => f.endsWith('.json'))) {
+        for (const entry of Object.values(await this.read(envId, file.slice(0, -'.json'.length)).catch(() => ({})))) md5s.add(entry.md5);
+      }
+    }
+    return md5s;
+  }
+
   /** Removes the records of environments that no longer exist (`exists` says which do); returns their ids. */
   async prune(exists: (envId: string) => boolean): Promise<string[]> {
     const envIds = await readdir(this.root).catch(() => [] as string[]);

@@ -5,7 +5,7 @@
  * Writes go through the data store's ContentStore (temp file, hashed while streaming, fsync, rename),
  * so a crash never leaves a partial object under its hash.
  */
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ContentStore, type ByteSource } from '../data/store/cas.js';
@@ -28,6 +28,17 @@ export class BlobCache {
       this.stores.set(userId, store);
     }
     return store;
+  }
+
+  /** Users with a cache. */
+  async users(): Promise<string[]> {
+    return (await readdir(this.root).catch(() => [] as string[])).filter((name) => Id.safeParse(name).success);
+  }
+
+  /** Removes the user's contents not in `keep`, and every temp file; only while none of the user's uploads runs. */
+  async gc(userId: string, keep: ReadonlySet<string>): Promise<{ removed: number; bytesFreed: number }> {
+    const report = await (await this.store(userId)).gc(keep, { tempOlderThanMs: 0 });
+    return { removed: report.removed.length, bytesFreed: report.bytesFreed };
   }
 
   /** The size of a stored content, or undefined when the user's cache lacks it. */

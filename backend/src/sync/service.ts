@@ -40,9 +40,18 @@ export class SyncService {
     this.applied = new AppliedRecords(join(root, 'applied'));
   }
 
-  /** Housekeeping at start: drops what was recorded for environments deleted since. */
-  pruneRecords(exists: (envId: string) => boolean): Promise<string[]> {
-    return this.applied.prune(exists);
+  /**
+   * Housekeeping at start, before any request: drops the records of environments deleted since,
+   * then each user's cached contents that no workspace of theirs holds (a later sync uploads
+   * what it needs again).
+   */
+  async collectGarbage(envIdsOf: (userId: string) => string[], exists: (envId: string) => boolean): Promise<{ bytesFreed: number }> {
+    await this.applied.prune(exists);
+    let bytesFreed = 0;
+    for (const userId of await this.blobs.users()) {
+      bytesFreed += (await this.blobs.gc(userId, await this.applied.referenced(envIdsOf(userId)))).bytesFreed;
+    }
+    return { bytesFreed };
   }
 
   async plan(user: User, envId: string, files: readonly SyncFile[]): Promise<SyncPlan> {
@@ -104,10 +113,13 @@ export class SyncService {
   }
 }
 
-/** The service, after dropping the records of environments deleted since the last run. */
+/** The service, after its start-up garbage collection (see `collectGarbage`). */
 export async function startSync(root: string, environments: EnvironmentService, store: Store): Promise<SyncService> {
   const sync = new SyncService(root, environments);
-  await sync.pruneRecords((envId) => store.environments.get(envId) !== undefined);
+  await sync.collectGarbage(
+    (userId) => store.environments.list({ ownerId: userId }).map((r) => r.env.id),
+    (envId) => store.environments.get(envId) !== undefined,
+  );
   return sync;
 }
 

@@ -188,5 +188,19 @@ export function describeSync(driver: 'docker' | 'local', skip: string | undefine
       const err = await client.call('syncApply', { params: { id: envId }, body: { name: 'x', files: [] } }).catch((e: unknown) => e);
       expect(err).toMatchObject({ status: 409, code: 'conflict', message: 'the environment is stopped, not running' });
     });
+
+    it('drops cached contents that no workspace holds when the backend restarts', async () => {
+      const orphan = 'uploaded, never applied';
+      const uploader = blobUploader(client);
+      await uploader.upload(md5(orphan), Readable.from([Buffer.from(orphan)]), Buffer.byteLength(orphan));
+      await uploader.close();
+      const files = [{ path: 'o', md5: md5(orphan), size: 0 }, { path: 'train.py', md5: md5('print("training, v2")\n'), size: 0 }];
+      expect((await client.call('syncPlan', { params: { id: envId }, body: { files } })).missing).toEqual([]);
+      await backend.stop();
+      backend = await startBackend({ dataDir: backend.dataDir, adminToken: backend.token, args: ['--driver', driver] });
+      await client.close();
+      client = new ApiClient({ url: backend.url, token: backend.token });
+      expect((await client.call('syncPlan', { params: { id: envId }, body: { files } })).missing).toEqual([md5(orphan)]);
+    });
   });
 }
