@@ -90,6 +90,12 @@ export async function jobChecks({ page, fixture, check, shot, log = console.log 
       });
     }
   } finally {
+    // Leave the workbench as the next scenario expects it: no panel taking half the editor's height.
+    const panel = page.locator('[id="workbench.parts.panel"]');
+    if (await panel.isVisible().catch(() => false)) {
+      await page.keyboard.press('Control+J'); // View: Toggle Panel
+      await panel.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => log('  jobs: the panel stayed open'));
+    }
     if (envId) await fixture.api('DELETE', `/api/v1/environments/${encodeURIComponent(envId)}?purge=true`).catch((err) => log(`  jobs: could not delete ${ENV}: ${err}`));
   }
 }
