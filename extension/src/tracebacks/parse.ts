@@ -74,7 +74,8 @@ export function parseTracebacks(text: string): Traceback[] {
       continue;
     }
     const parsed = readChain(lines, i);
-    result.push(parsed.traceback);
+    // A header without an exception line (output cut off mid-traceback) says nothing to point at.
+    if (parsed.traceback.exceptions.length) result.push(parsed.traceback);
     i = Math.max(parsed.next, i + 1);
   }
   return result;

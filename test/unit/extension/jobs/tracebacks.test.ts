@@ -118,6 +118,9 @@ describe('parseTracebacks on real CPython output', () => {
     expect(tbs).toHaveLength(1);
     expect(tbs[0]!.exceptions[0]).toMatchObject({ type: 'FileNotFoundError', message: "[Errno 2] No such file or directory: '/nonexistent/data.csv'" });
     expect(parseTracebacks('epoch 1: loss=0.3\nFile "x.py", line 3\ndone\n')).toEqual([]);
+    // A traceback cut off before its exception line (the process was killed) is not the last one.
+    const cut = `${sample('py311-simple.txt')}Traceback (most recent call last):\n  File "/home/mlwb/work/proj/a.py", line 1, in <module>\n`;
+    expect(lastTraceback(cut)?.exceptions[0]?.type).toBe('ZeroDivisionError');
   });
 });
 
