@@ -15,7 +15,8 @@ const common = { bundle: true, minify: production, sourcemap: true, logLevel: 'i
 // better-sqlite3 is a native addon: it cannot be bundled, so it ships beside the bundle
 // (dist/node_modules) for the packaged extension, with the small packages it loads at run time.
 // cpu-features is an optional native dependency of ssh2 (via dockerode), loaded in a try/catch: left out on purpose.
-const NATIVE = ['better-sqlite3', 'cpu-features'];
+// DuckDB (dataset profiles and diffs) loads its addon and libduckdb from a per-platform package chosen at run time.
+const NATIVE = ['better-sqlite3', 'cpu-features', '@duckdb/node-bindings'];
 
 /** ssh2 (dockerode's SSH transport) tries optional `.node` addons in a try/catch and falls back to JS: leave them out. */
 const optionalAddons = {
@@ -25,6 +26,9 @@ const optionalAddons = {
   },
 };
 const NATIVE_RUNTIME_DEPS = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
+// The bindings, what they require, and this platform's addon (glibc or musl: whichever npm installed).
+const DUCKDB_RUNTIME_DEPS = ['@duckdb/node-bindings', 'detect-libc'];
+const DUCKDB_PLATFORM_DEPS = [`@duckdb/node-bindings-${process.platform}-${process.arch}`, `@duckdb/node-bindings-${process.platform}-${process.arch}-musl`];
 
 const webviewApps = existsSync('webviews')
   ? readdirSync('webviews', { withFileTypes: true })
@@ -69,7 +73,16 @@ const builds = [
 
 function copyNativeModules() {
   const require = createRequire(import.meta.url);
-  for (const name of NATIVE_RUNTIME_DEPS) {
+  const installed = (name) => {
+    try {
+      return require.resolve(`${name}/package.json`);
+    } catch {
+      return undefined;
+    }
+  };
+  const duckdbAddons = DUCKDB_PLATFORM_DEPS.filter(installed);
+  if (duckdbAddons.length === 0) throw new Error(`no DuckDB addon for ${process.platform}-${process.arch} in node_modules (npm install on this platform)`);
+  for (const name of [...NATIVE_RUNTIME_DEPS, ...DUCKDB_RUNTIME_DEPS, ...duckdbAddons]) {
     const from = dirname(require.resolve(`${name}/package.json`));
     const to = join('dist', 'node_modules', name);
     mkdirSync(to, { recursive: true });
