@@ -7,8 +7,8 @@ import { datasetVersion } from '../../../fixtures/datasets/views.js';
 const request: AddRequest = { path: '/w/iris.csv', name: 'iris', message: 'again' };
 
 /** An API error as the client raises it, carrying the answer's `details`. */
-function apiError(status: number, code: 'conflict' | 'invalid_data' | 'internal', details?: unknown): ApiError {
-  return Object.assign(new ApiError(status, code as never, `HTTP ${status}`), { details });
+function apiError(status: number, code: 'conflict' | 'invalid_data' | 'internal', details?: Record<string, unknown>): ApiError {
+  return new ApiError(status, code, `HTTP ${status}`, [], { details });
 }
 
 /** An upload double: answers in turn with what the test lists, recording the `force` of each call. */
