@@ -16,10 +16,10 @@ import { agreeOnToken, embeddedToken, replaceToken, tokenRevoked, type EmbeddedT
 
 /**
  * What the connection follows from the start; features subscribe to more topics as they come.
- * `environments` is here so that the stream follows it before the Environments view lists them:
+ * The views' resource topics are here so that the stream follows them before a view lists them:
  * no change can fall between the list and the events.
  */
-const BASE_TOPICS: Topic[] = ['users', 'tokens', 'environments'];
+const BASE_TOPICS: Topic[] = ['users', 'tokens', 'environments', 'jobs', 'datasets'];
 
 export interface SessionDeps {
   settings: BackendSettings;
