@@ -1,6 +1,7 @@
 // The Datasets scenario of the UI e2e (issue #5): add a CSV of the workspace through the
 // Explorer's "Add Dataset…", see its version in the Datasets view and its profile webview (columns,
 // histograms), add the same file again and keep the existing version when told it is identical,
+// see a malformed CSV refused with its line,
 // add a changed copy as a second version, open the diff webview of the two, then check v1 out into
 // the workspace, restore it as latest and delete v2 from the rows' context menus. Needs only the
 // backend (no environment driver).
@@ -14,6 +15,8 @@ import {
 const DATASET = 'iris';
 const FIRST = 'e2e-iris.csv';
 const SECOND = 'e2e-iris-v2.csv';
+/** A CSV whose third line has a field too few. */
+const BROKEN = 'e2e-broken.csv';
 const EXPLORER = '[id="workbench.view.explorer"]';
 // Hashing, storing and profiling a small CSV takes well under a second; the rest is the UI.
 const TIMEOUT = 60_000;
@@ -36,6 +39,7 @@ function writeCsvs(workspace) {
   for (const id of [31, 32, 33]) second.push(`${id},6.${id - 30},3.0,5.0,1.8,virginica,lab`);
   writeFileSync(path.join(workspace, FIRST), `${first.join('\n')}\n`);
   writeFileSync(path.join(workspace, SECOND), `${second.join('\n')}\n`);
+  writeFileSync(path.join(workspace, BROKEN), 'a,b,c\n1,2,3\n4,5\n');
   return { rows: rows.length };
 }
 
@@ -110,6 +114,18 @@ export async function datasetChecks({ page, fixture, check, shot, log = console.
     await openViewContainer(page, 'ML Workbench');
     const { versions } = await fixture.api('GET', `/api/v1/datasets/${DATASET}/versions`);
     if (versions.length !== 1) throw new Error(`the dataset has ${versions.length} versions after "Keep v1"`);
+  });
+
+  await check(`Datasets: a malformed CSV is refused with the problem and its line, and nothing is added`, async () => {
+    await addThroughExplorer(page, BROKEN, 'broken', '');
+    const toast = page.locator('.notifications-toasts').filter({ hasText: 'cannot add broken:' });
+    await toast.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    const text = (await toast.first().innerText()).replace(/\s+/g, ' ');
+    if (!/line 3/.test(text)) throw new Error(`the error reads "${text}", without the line`);
+    const { datasets } = await fixture.api('GET', '/api/v1/datasets');
+    if (datasets.some((d) => d.name === 'broken')) throw new Error('a dataset "broken" was added');
+    await clearToasts(page);
+    await openViewContainer(page, 'ML Workbench');
   });
 
   await check(`Datasets: a changed copy becomes v2, and "Diff with…" v1 by key id shows the schema, row and statistic changes`, async () => {
