@@ -14,7 +14,9 @@ import { pack } from 'tar-stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ErrorBody, rawDataRoutes, UploadSession, type CompleteUploadBody, type DatasetVersion } from '../protocol/index.js';
 import { ApiError } from './errors.js';
-import { buildPath, type ApiClient } from './http.js';
+import { ApiClient, buildPath } from './http.js';
+
+const COMPLETE_TIMEOUT_MS = 60 * 60_000;
 
 export interface UploadProgress {
   /** Bytes the backend has committed. */
@@ -157,10 +159,14 @@ export async function addDataset(client: ApiClient, path: string, body: Complete
 
 /** Completes a session; an error carries `details.uploadId`, so a 409 can be completed again with `force`. */
 export async function complete(client: ApiClient, uploadId: string, body: CompleteUploadBody): Promise<DatasetVersion> {
+  // Completing hashes and profiles the whole upload on the backend: minutes for a large file, so the client's usual 30 s would give up too early.
+  const patient = new ApiClient({ ...client.options, timeoutMs: COMPLETE_TIMEOUT_MS });
   try {
-    return await client.call('completeUpload', { params: { id: uploadId }, body });
+    return await patient.call('completeUpload', { params: { id: uploadId }, body });
   } catch (err) {
     if (err instanceof ApiError) Object.assign(err.details, { uploadId });
     throw err;
+  } finally {
+    await patient.close();
   }
 }
