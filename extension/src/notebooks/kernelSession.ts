@@ -13,12 +13,15 @@ export interface KernelSessionOptions {
   /** Whether the environment is still running: tells a stopped environment from a dropped connection. */
   environmentRunning(): Promise<boolean>;
   kernelName?: string;
+  /** How long a cell may go without any answer before we check that its kernel still exists (default 10 s). */
+  firstAnswerMs?: number;
 }
 
 /** Names of the errors a cell ends with when the run is cut off from outside the kernel. */
 export const CUT_OFF = 'EnvironmentStopped';
 export const CONNECTION_LOST = 'ConnectionLost';
 export const KERNEL_RESTARTED = 'KernelRestarted';
+export const KERNEL_GONE = 'KernelGone';
 
 /**
  * The kernel of one notebook in one environment: a Jupyter session created on the first execution,
@@ -71,6 +74,10 @@ export class KernelSession {
     if (!this.kernelId) return;
     this.running?.fail(KERNEL_RESTARTED, 'The kernel was restarted while this cell was running.');
     await this.rest.restart(this.kernelId);
+    // The restarted kernel's iopub may miss its first messages on the old channels (ZMQ's slow
+    // joiner), and a cell would then wait for an idle that was lost: the next cell opens new
+    // channels and waits for kernel_info on both, as on first use.
+    this.dropSocket();
   }
 
   /** The environment stopped (or went away): ends the running cell with a message that says so. */
@@ -106,8 +113,14 @@ export class KernelSession {
     const socket = await this.connect();
     const run = new CellRun(socket.request('execute_request', executeContent(code)), sink);
     this.running = run;
+    // A kernel shut down from elsewhere (its session deleted) leaves our socket open and silent
+    // (jupyter_server 1.x drops what we send): without an answer in time, ask whether it still exists.
+    const watchdog = setTimeout(() => void this.checkKernel(run), this.options.firstAnswerMs ?? 10_000);
     const offMessage = socket.onMessage((message) => {
-      if (run.handle(message)) return;
+      if (run.handle(message)) {
+        clearTimeout(watchdog);
+        return;
+      }
       // the kernel died or restarted on its own (a crash, an out-of-memory kill): the cell's result is lost
       const status = parentId(message) === undefined ? contentOf(message, 'status') : undefined;
       if (status?.execution_state === 'restarting' || status?.execution_state === 'dead') {
@@ -122,6 +135,7 @@ export class KernelSession {
       if (!end.success && !run.cutOff && !(await this.stillRunning())) run.addError(CUT_OFF, this.stoppedMessage());
       return end;
     } finally {
+      clearTimeout(watchdog);
       offMessage();
       offClose();
       if (this.running === run) this.running = undefined;
@@ -132,6 +146,20 @@ export class KernelSession {
   private async lost(run: CellRun): Promise<void> {
     if (await this.stillRunning()) run.fail(CONNECTION_LOST, `The connection to the kernel in ${this.options.envName} was lost while this cell was running; its result is unknown.`);
     else run.fail(CUT_OFF, this.stoppedMessage());
+  }
+
+  /** Ends the run if its kernel no longer exists; the next cell starts a new kernel. */
+  private async checkKernel(run: CellRun): Promise<void> {
+    const kernelId = this.kernelId;
+    if (run.finished || !kernelId) return;
+    const exists = await this.rest.kernelExists(kernelId).catch(() => true); // unreachable: the socket's close tells
+    if (exists || run.finished) return;
+    this.dropSocket();
+    if (this.kernelId === kernelId) {
+      this.kernelId = undefined;
+      this.sessionId = undefined;
+    }
+    run.fail(KERNEL_GONE, `The kernel in ${this.options.envName} was shut down from elsewhere; run the cell again to start a new one.`);
   }
 
   /** Whether the environment runs; an unanswered question counts as no (the backend went away too). */

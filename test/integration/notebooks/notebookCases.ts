@@ -61,10 +61,11 @@ export function notebookCases(driverArgs: string[], envName: string): void {
   let envId: string;
   let kernel: KernelSession;
 
-  const newSession = (url = backend.url): KernelSession =>
+  const newSession = ({ url = backend.url, path = 'notebooks/sample.ipynb', firstAnswerMs }: { url?: string; path?: string; firstAnswerMs?: number } = {}): KernelSession =>
     new KernelSession({
+      firstAnswerMs,
       target: { baseUrl: `${url}/api/v1/environments/${envId}/jupyter/`, authorization: `Bearer ${backend.token}` },
-      path: 'notebooks/sample.ipynb',
+      path,
       envName,
       environmentRunning: async () => (await client.call('getEnvironment', { params: { id: envId } })).state === 'running',
     });
@@ -141,7 +142,7 @@ export function notebookCases(driverArgs: string[], envName: string): void {
 
   it('ends a cell whose connection drops with a message saying so, and the next cell reconnects to the same kernel', async () => {
     const link = await startTcpProxy(backend.url);
-    const session = newSession(link.url);
+    const session = newSession({ url: link.url });
     try {
       expect((await run('kept = "still here"', session)).end?.success).toBe(true);
       const sink = new TestSink();
@@ -155,6 +156,25 @@ export function notebookCases(driverArgs: string[], envName: string): void {
     } finally {
       await session.shutdown();
       await link.close();
+    }
+  });
+
+  it('ends a cell whose kernel was shut down from elsewhere, and the next cell starts a new kernel', async () => {
+    const session = newSession({ path: 'notebooks/other.ipynb', firstAnswerMs: 2000 });
+    try {
+      await run('gone = 1', session);
+      const base = `${backend.url}/api/v1/environments/${envId}/jupyter/api/sessions`;
+      const auth = { authorization: `Bearer ${backend.token}` };
+      const sessions = (await (await fetch(base, { headers: auth })).json()) as { id: string; path: string }[];
+      const mine = sessions.filter((s) => s.path.startsWith('notebooks/other.ipynb#'));
+      expect(mine).toHaveLength(1);
+      expect((await fetch(`${base}/${mine[0]!.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+      const cut = await run('gone', session);
+      expect(cut.sink.error()).toMatchObject({ name: 'KernelGone' });
+      const fresh = await run('"gone" in dir()', session);
+      expect(fresh.end).toEqual({ success: true, executionCount: 1 });
+    } finally {
+      await session.shutdown();
     }
   });
 
