@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ describe('a backend killed in the middle of an upload', () => {
     for (const b of backends) await b.stop();
   });
 
-  it('leaves no version and no stray object after restart, and the upload resumes from the committed offset', async () => {
+  it('leaves no version and no stray object or temp file after restart, and the upload resumes from the committed offset', async () => {
     const first = await startBackend();
     backends.push(first);
     const file = join(mkdtempSync(join(tmpdir(), 'mlwb-crash-')), 'big.csv');
@@ -63,6 +63,12 @@ describe('a backend killed in the middle of an upload', () => {
     await waitForSize(join(first.dataDir, 'uploads', session.id, 'data'), chunkSize + 1);
     await first.stop('SIGKILL');
     await client.close();
+    // what a kill between storing content and recording its version leaves: an unreferenced object and a temp file
+    const orphan = Buffer.from('stored, never recorded\n');
+    const md5 = createHash('md5').update(orphan).digest('hex');
+    mkdirSync(join(first.dataDir, 'datasets', 'files', 'md5', md5.slice(0, 2)), { recursive: true });
+    writeFileSync(join(first.dataDir, 'datasets', 'files', 'md5', md5.slice(0, 2), md5.slice(2)), orphan);
+    writeFileSync(join(first.dataDir, 'datasets', 'tmp', `${process.pid}-half.tmp`), 'half');
 
     const second = await startBackend({ dataDir: first.dataDir, adminToken: first.token });
     backends.push(second);
