@@ -191,7 +191,7 @@ export const UploadSession = z.strictObject({
   /** Largest chunk one PUT may carry. */
   chunkSize: z.number().int().positive(),
   createdAt: Timestamp,
-  /** The session and its bytes are removed after this time without a chunk. */
+  /** After this time without a chunk the session may be removed with its bytes (swept when the backend starts and when an upload is created). */
   expiresAt: Timestamp,
 });
 export type UploadSession = z.infer<typeof UploadSession>;
