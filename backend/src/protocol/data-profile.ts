@@ -30,7 +30,7 @@ export const ColumnProfile = z.strictObject({
   /** The engine's own type name, e.g. BIGINT, TIMESTAMP, DECIMAL(10,2). */
   engineType: z.string(),
   nullCount: z.number().int().nonnegative(),
-  /** Distinct non-null values: counted exactly below 10 000, else a HyperLogLog estimate (`distinctExact` says which). */
+  /** Distinct non-null values: counted exactly when the table is counted whole, else a HyperLogLog estimate (`distinctExact` says which). */
   distinctEstimate: z.number().int().nonnegative(),
   distinctExact: z.boolean(),
   /** Numbers (integer, float, decimal) with at least one finite value; null otherwise. */
@@ -54,5 +54,11 @@ export const Profile = z.strictObject({
   columns: z.array(ColumnProfile),
   /** The first rows, each a list of values in the order of `columns`. */
   sample: z.array(z.array(SampleValue)),
+  /**
+   * True when the table was too large to count whole: histograms and top-value counts are then
+   * scaled from a random sample of about 100 000 rows, and distinct counts are HyperLogLog
+   * estimates. Absent when every figure is exact.
+   */
+  approximate: z.boolean().optional(),
 });
 export type Profile = z.infer<typeof Profile>;

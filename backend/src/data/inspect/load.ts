@@ -72,6 +72,18 @@ interface SniffedColumn {
  * column whose later values do not fit the sampled type is re-read as text.
  */
 async function loadCsv(engine: Engine, table: string, path: string, detected: DetectedFormat): Promise<string> {
+  return readCsv(engine, table, path, detected, (source) => engine.run(`DROP TABLE IF EXISTS ${sqlName(table)}; CREATE TABLE ${sqlName(table)} AS SELECT * FROM ${source}`));
+}
+
+/**
+ * Reads a CSV/TSV once through `use`, which gets a `read_csv(...)` table function (with the
+ * sniffed header, types and date formats, strict, rejected rows set aside under `<name>_rejects`):
+ * loading it into a table, or aggregating it straight from the file. When a column's later
+ * values do not fit its sniffed type, `use` runs again with that column as text (it must be
+ * repeatable); a structural reject is refused with our validator's line and byte. Returns the
+ * table function without the rejects options, e.g. to read the first rows in file order.
+ */
+export async function readCsv(engine: Engine, name: string, path: string, detected: DetectedFormat, use: (source: string) => Promise<void>): Promise<string> {
   const dialect = `delim = ${sqlString(detected.delimiter ?? ',')}, quote = '"', escape = '"'`;
   let sniffed: Row;
   try {
@@ -86,12 +98,16 @@ async function loadCsv(engine: Engine, table: string, path: string, detected: De
     .map(([option, f]) => `, ${option} = ${sqlString(String(f))}`)
     .join('');
   const asText = new Set<string>();
-  const rejects = `${table}_rejects`;
-  const scans = `${table}_reject_scans`;
+  const rejects = `${name}_rejects`;
+  const scans = `${name}_reject_scans`;
   for (;;) {
     const types = columns.map((c) => `${sqlString(c.name)}: ${sqlString(asText.has(c.name) ? 'VARCHAR' : c.type)}`).join(', ');
     const read = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${sniffed.HasHeader === true}${formats}, columns = {${types}}`;
-    await create(engine, table, `${read}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`, path, detected);
+    try {
+      await use(`${read}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`);
+    } catch (e) {
+      throw await refusal(e as Error, path, detected);
+    }
     const rejected = await engine.rows(`SELECT error_type, error_message, column_name, line, line_byte_position FROM ${sqlName(rejects)} ORDER BY line`);
     if (!rejected.length) return `${read})`;
     const structural = rejected.find((r) => r.error_type !== 'CAST');
@@ -101,6 +117,6 @@ async function loadCsv(engine: Engine, table: string, path: string, detected: De
       throw await refusal(new Error(`${String(first.error_type)}: ${String(first.error_message)}`), path, detected, Number(first.line), Number(first.line_byte_position));
     }
     for (const name of miscast) asText.add(name);
-    await engine.run(`DROP TABLE ${sqlName(table)}; DROP TABLE ${sqlName(rejects)}; DROP TABLE ${sqlName(scans)}`);
+    await engine.run(`DROP TABLE ${sqlName(rejects)}; DROP TABLE ${sqlName(scans)}`);
   }
 }

@@ -178,6 +178,31 @@ describe('profileFile', () => {
     expect(profile.columns[0]!.histogram!.map((b) => b.count)).toEqual([1, 1, 1]);
   });
 
+  it('profiles a table too large to count whole from one scan: exact counts and moments, sampled histograms and top values', async () => {
+    // 150 000 rows (beyond SAMPLE_TARGET): n = i; every 10th value missing; kind is 'a' for half the rows, 'b' for 30%, 'c' for 20%.
+    const total = 150_000;
+    const rows = Array.from({ length: total }, (_, i) => `${i},${i % 10 === 0 ? '' : i},${i % 10 < 5 ? 'a' : i % 10 < 8 ? 'b' : 'c'}`);
+    const path = dir.write('large.csv', `id,n,kind\n${rows.join('\n')}\n`);
+    const profile = Profile.parse(await profileFile(path, await detectFormat(path), { threads: 2 }));
+    expect(profile.approximate).toBe(true);
+    expect(profile.rowCount).toBe(total);
+    const [id, n, kind] = profile.columns;
+    expect(n!.nullCount).toBe(total / 10);
+    expect(n!.numeric).toMatchObject({ min: 1, max: total - 1 });
+    const values = Array.from({ length: total }, (_, i) => i).filter((i) => i % 10 !== 0);
+    expect(n!.numeric!.mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 6);
+    // Sampled bars are scaled to the column's values: they add up to them exactly, each near its true share (1/20).
+    expect(n!.histogram!.reduce((a, b) => a + b.count, 0)).toBe(total - total / 10);
+    for (const bin of n!.histogram!) expect(bin.count / values.length).toBeGreaterThan(0.04);
+    expect(id!.histogram!.reduce((a, b) => a + b.count, 0)).toBe(total);
+    // HyperLogLog within 5% of 150 000 distinct ids.
+    expect(id!.distinctExact).toBe(false);
+    expect(Math.abs(id!.distinctEstimate - total) / total).toBeLessThan(0.05);
+    expect(kind!.topValues!.map((t) => t.value)).toEqual(['a', 'b', 'c']);
+    for (const [t, share] of [[0, 0.5], [1, 0.3], [2, 0.2]] as const) expect(Math.abs(kind!.topValues![t]!.count / total - share)).toBeLessThan(0.03);
+    expect(profile.sample[1]).toEqual([1, 1, 'a']);
+  });
+
   it('refuses what the engine cannot profile', async () => {
     const path = dir.write('book.xlsx', await xlsx());
     await expect(profileFile(path, await detectFormat(path))).rejects.toBeInstanceOf(UnsupportedFormatError);
