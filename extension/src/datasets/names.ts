@@ -1,3 +1,4 @@
+import { slugify } from '../../../backend/src/client/slug.js';
 import { DatasetName } from '../../../backend/src/protocol/index.js';
 
 /**
@@ -6,13 +7,7 @@ import { DatasetName } from '../../../backend/src/protocol/index.js';
  */
 export function defaultDatasetName(fileName: string, isFolder: boolean): string {
   const stem = isFolder ? fileName : fileName.replace(/\.[^.]*$/, '') || fileName;
-  const name = stem
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/\.{2,}/g, '.')
-    .replace(/^[^a-z0-9]+/, '')
-    .slice(0, 64)
-    .replace(/[.-]+$/, '');
+  const name = slugify(stem);
   return DatasetName.safeParse(name).success ? name : 'dataset';
 }
 
