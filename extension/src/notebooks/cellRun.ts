@@ -1,4 +1,4 @@
-import { contentOf, parentId, type KernelMessage } from './messages.js';
+import { contentOf, parentId, type ContentOf, type KernelMessage } from './messages.js';
 import { bundleItems, errorItem, errorOutput, streamItem, type OutputItem } from './outputs.js';
 
 /** One output of a cell; `id` lets the sink find it again when it grows (streams) or is updated (display ids). */
@@ -15,10 +15,15 @@ export interface CellSink {
   clear(): void;
 }
 
+/** The exception a cell raised, as the kernel's `error` message told it. */
+export type KernelError = ContentOf<'error'>;
+
 /** How a run ended; `executionCount` is the kernel's number for it (absent when it never ran). */
 export interface CellEnd {
   success: boolean;
   executionCount?: number;
+  /** The last exception the kernel reported for the run (a failed cell's traceback). */
+  error?: KernelError;
 }
 
 interface Stream {
@@ -44,6 +49,7 @@ export class CellRun {
   private idle = false;
   private ended = false;
   private failed = false;
+  private kernelError: KernelError | undefined;
 
   constructor(
     readonly msgId: string,
@@ -107,6 +113,7 @@ export class CellRun {
     if (update) return this.updateDisplay(update.transient.display_id, update.data);
     const error = contentOf(message, 'error');
     if (error) {
+      this.kernelError = error;
       this.add([errorItem(error)]);
       return;
     }
@@ -157,6 +164,6 @@ export class CellRun {
 
   private end(end: CellEnd): void {
     this.ended = true;
-    this.resolve(end);
+    this.resolve(this.kernelError ? { ...end, error: this.kernelError } : end);
   }
 }

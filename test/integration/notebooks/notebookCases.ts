@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ApiClient } from '../../../backend/src/client/index.js';
 import type { CellEnd, CellOutput, CellSink } from '../../../extension/src/notebooks/cellRun.js';
+import { cellEndProblem } from '../../../extension/src/notebooks/cellProblems.js';
 import { KernelSession } from '../../../extension/src/notebooks/kernelSession.js';
 import { ERROR_MIME, STDOUT_MIME } from '../../../extension/src/notebooks/outputs.js';
 import { startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
@@ -115,7 +116,9 @@ export function notebookCases(driverArgs: string[], envName: string): void {
 
   it('ends a cell that raises with the exception and a traceback naming the line', async () => {
     const { end, sink } = await run('def f():\n    return 1 / 0\n\nx = 1\nf()');
-    expect(end).toEqual({ success: false, executionCount: 4 });
+    expect(end).toMatchObject({ success: false, executionCount: 4, error: { ename: 'ZeroDivisionError', evalue: 'division by zero' } });
+    // what the Problems panel shows: the exception at the cell's line that raised (inside f)
+    expect(cellEndProblem(end)).toEqual({ message: 'ZeroDivisionError: division by zero', exceptionType: 'ZeroDivisionError', cellLine: 2 });
     const error = sink.error()!;
     expect(error).toMatchObject({ name: 'ZeroDivisionError', message: 'division by zero' });
     const stack = withoutAnsi(error.stack);

@@ -8,6 +8,8 @@ import { register } from '../commands.js';
 import { KernelController } from './kernelController.js';
 import { EnvironmentKernels } from '../../notebooks/environmentKernels.js';
 import { registerJupyterServers } from './jupyterServers.js';
+import { CellProblems } from '../../notebooks/cellProblems.js';
+import { showCellProblems } from './cellDiagnostics.js';
 
 export interface NotebooksDeps {
   controller: ConnectionController;
@@ -32,6 +34,8 @@ export function registerNotebooks({ controller: connection, environments, focus,
   const controllers = new Map<string, KernelController>();
   /** The environment whose controller each notebook (by URI) selected. */
   const selected = new Map<string, string>();
+  /** The errors cells ended with, in the Problems panel. */
+  const problems = new CellProblems<vscode.NotebookCell>();
 
   const updateFocus = (): void => {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
@@ -43,7 +47,7 @@ export function registerNotebooks({ controller: connection, environments, focus,
     const client = connection.client;
     if (!env || !client) return;
     const target = notebookTarget(client.options, env, async () => (await client.call('getEnvironment', { params: { id: env.id } })).state === 'running');
-    const kernel = new KernelController(env, new EnvironmentKernels(target), channel);
+    const kernel = new KernelController(env, new EnvironmentKernels(target), channel, problems);
     kernel.controller.onDidChangeSelectedNotebooks(({ notebook, selected: isSelected }) => {
       const key = notebook.uri.toString();
       if (isSelected) selected.set(key, env.id);
@@ -96,6 +100,7 @@ export function registerNotebooks({ controller: connection, environments, focus,
   return [
     register(channel, COMMANDS.restartKernel, restartKernel),
     vscode.window.onDidChangeActiveNotebookEditor(updateFocus),
+    showCellProblems(problems),
     ...registerJupyterServers({ connection, environments, channel }),
     {
       dispose: () => {

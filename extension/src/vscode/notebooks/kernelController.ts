@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../../../../backend/src/protocol/index.js';
+import { cellEndProblem, type CellProblems } from '../../notebooks/cellProblems.js';
 import type { CellOutput, CellSink } from '../../notebooks/cellRun.js';
 import type { EnvironmentKernels } from '../../notebooks/environmentKernels.js';
 import { runCells, type CellExecution } from '../../notebooks/runCells.js';
@@ -44,6 +45,7 @@ export class KernelController implements vscode.Disposable {
     readonly env: Environment,
     readonly kernels: EnvironmentKernels,
     private readonly log: vscode.LogOutputChannel,
+    private readonly problems: CellProblems<vscode.NotebookCell>,
   ) {
     const controller = vscode.notebooks.createNotebookController(controllerId(env.id), NOTEBOOK_TYPE, `ML Workbench: ${env.name} (Python)`);
     controller.supportedLanguages = ['python'];
@@ -81,16 +83,19 @@ export class KernelController implements vscode.Disposable {
     const session = this.kernels.sessionFor(notebook.uri.toString(), vscode.workspace.asRelativePath(notebook.uri, false));
     const executions: CellExecution[] = cells.map((cell) => {
       const execution = this.controller.createNotebookCellExecution(cell);
+      const key = cell.document.uri.toString();
       return {
         code: cell.document.getText(),
         sink: cellSink(execution),
         start: () => {
           execution.start(Date.now());
           void execution.clearOutput();
+          this.problems.forget(key);
         },
         end: (end) => {
           if (end?.executionCount !== undefined) execution.executionOrder = end.executionCount;
           execution.end(end?.success, end ? Date.now() : undefined);
+          if (end) this.problems.ended(key, notebook.uri.toString(), cell, cellEndProblem(end));
         },
       };
     });

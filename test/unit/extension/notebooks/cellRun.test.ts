@@ -91,13 +91,13 @@ describe('a cell run', () => {
     expect(sink.shown).toEqual([[['text/plain', 'step 2']]]);
   });
 
-  it('shows the kernel’s error and the execute result', async () => {
+  it('shows the kernel’s error and the execute result, and ends with the error (for the Problems panel)', async () => {
     const { run, sink } = start();
     run.handle(iopub('execute_result', { execution_count: 2, data: { 'text/plain': '2' }, metadata: {} }));
     run.handle(iopub('error', { ename: 'NameError', evalue: "name 'x' is not defined", traceback: ['tb'] }));
     run.handle(reply('error', 2));
     run.handle(idle());
-    await run.done;
+    expect(await run.done).toEqual({ success: false, executionCount: 2, error: { ename: 'NameError', evalue: "name 'x' is not defined", traceback: ['tb'] } });
     expect(sink.shown[0]).toEqual([['text/plain', '2']]);
     expect(sink.shown[1]![0]![0]).toBe(ERROR_MIME);
   });
