@@ -1,25 +1,29 @@
 /**
  * Adding a dataset version from this machine: a file is uploaded as is, a folder as a tar of its
  * regular files (built in the OS temp folder first, so every chunk can be re-read on resume).
- * Uploads go in chunks to a resumable session: after a dropped connection or a backend restart the
- * session is asked for its committed offset and the upload goes on from there.
+ * Uploads go in chunks to a resumable session: after a dropped connection, a 502-504 or a 409 (the
+ * backend still holds the cut request's session for a moment, or holds another offset) the client
+ * waits with bounded back-off, asks the session for its committed offset and goes on from there.
+ * One implementation for the CLI and the editor.
  */
 import { createReadStream } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { pack } from 'tar-stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ErrorBody, rawDataRoutes, UploadSession, type CompleteUploadBody, type DatasetVersion } from '../protocol/index.js';
+import { Backoff, DEFAULT_BACKOFF, type BackoffLimits } from './backoff.js';
 import { ApiError } from './errors.js';
 import { ApiClient, buildPath } from './http.js';
 
 const COMPLETE_TIMEOUT_MS = 60 * 60_000;
 
 export interface UploadProgress {
-  /** Bytes the backend has committed. */
+  /** Bytes sent: those the backend has committed plus those of the chunk in flight (after a drop it goes back to the committed offset). */
   bytes: number;
   total: number;
   /** Average over this run of the upload, in bytes per second. */
@@ -31,8 +35,11 @@ export interface AddOptions {
   onProgress?: (progress: UploadProgress) => void;
   /** Resume this session instead of creating one (it must hold the same content). */
   uploadId?: string;
-  /** Tries per chunk on a dropped connection before giving up (the session stays, resumable). */
-  retries?: number;
+  /** Back-off between tries of a chunk after a dropped connection or a 409 (then the session stays, resumable, unless `discardOnFailure`). */
+  backoff?: Partial<BackoffLimits>;
+  /** Cancel the session when sending fails or is aborted (nobody will resume it, e.g. in the editor); never after the bytes are in. */
+  discardOnFailure?: boolean;
+  /** Ends the upload at once, also during a back-off wait. */
   signal?: AbortSignal;
 }
 
@@ -52,10 +59,11 @@ async function errorOf(res: Dispatcher.ResponseData, path: string): Promise<ApiE
 }
 
 /** Sends one chunk of `file` (bytes `offset`…`end`) and answers the session the backend returns. */
-async function putChunk(client: ApiClient, dispatcher: Dispatcher | undefined, id: string, file: string, offset: number, end: number, signal?: AbortSignal): Promise<UploadSession> {
+async function putChunk(client: ApiClient, dispatcher: Dispatcher | undefined, id: string, file: string, offset: number, end: number, onBytes: (n: number) => void, signal?: AbortSignal): Promise<UploadSession> {
   const { url: base, token } = client.options;
   const url = new URL(`${buildPath(rawDataRoutes.uploadChunk.path, { id })}?offset=${offset}`, base);
-  const body = end > offset ? createReadStream(file, { start: offset, end: end - 1 }) : '';
+  const counted = new Transform({ transform: (chunk: Buffer, _encoding, done) => (onBytes(chunk.length), done(null, chunk)) });
+  const body = end > offset ? createReadStream(file, { start: offset, end: end - 1 }).pipe(counted) : '';
   let res: Dispatcher.ResponseData;
   try {
     res = await request(url, {
@@ -107,28 +115,58 @@ async function tarFolder(folder: string): Promise<{ file: string; dir: string }>
   return { file, dir };
 }
 
-/** Creates (or resumes) the session and sends every chunk, resuming from the committed offset after a failure. */
-async function send(client: ApiClient, dispatcher: Dispatcher | undefined, file: string, create: { fileName: string; kind: 'file' | 'tar' }, options: AddOptions): Promise<UploadSession> {
+/** Whether a failed chunk is worth another try from the committed offset: no answer, a proxy's 502-504, or a 409 (busy, or another offset). */
+const retryable = (err: unknown): boolean => err instanceof ApiError && (err.status === 0 || err.status === 409 || (err.status >= 502 && err.status <= 504));
+
+/** After a failed chunk: waits (back-off) and asks where the session really is, until it answers or the back-off is spent. */
+async function resync(client: ApiClient, id: string, failure: unknown, backoff: Backoff, signal?: AbortSignal): Promise<UploadSession> {
+  let last = failure;
+  for (;;) {
+    await backoff.wait(last, signal);
+    try {
+      return await client.call('getUpload', { params: { id } });
+    } catch (err) {
+      if (signal?.aborted || !retryable(err)) throw err;
+      last = err;
+    }
+  }
+}
+
+/** Sends every chunk of `file` from the session's offset; after a failure resumes from the committed offset. */
+async function send(client: ApiClient, dispatcher: Dispatcher | undefined, file: string, start: UploadSession, options: AddOptions): Promise<UploadSession> {
+  const size = start.size;
+  const started = { at: Date.now(), bytes: start.offset };
+  const report = (bytes: number): void => {
+    const seconds = Math.max((Date.now() - started.at) / 1000, 0.001);
+    options.onProgress?.({ bytes, total: size, rate: Math.max(bytes - started.bytes, 0) / seconds, phase: 'uploading' });
+  };
+  const limits = { ...DEFAULT_BACKOFF, ...options.backoff };
+  let session = start;
+  let backoff: Backoff | undefined;
+  while (session.offset < size || size === 0) {
+    const end = Math.min(size, session.offset + session.chunkSize);
+    let sent = session.offset;
+    try {
+      session = await putChunk(client, dispatcher, session.id, file, session.offset, end, (n) => report((sent += n)), options.signal);
+      backoff = undefined;
+    } catch (err) {
+      if (options.signal?.aborted || !retryable(err)) throw err;
+      backoff ??= new Backoff(limits);
+      session = await resync(client, session.id, err, backoff, options.signal);
+    }
+    report(session.offset);
+    if (size === 0) break;
+  }
+  return session;
+}
+
+/** Creates the session, or takes up `options.uploadId` (which must expect `size` bytes). */
+async function open(client: ApiClient, file: string, create: { fileName: string; kind: 'file' | 'tar' }, options: AddOptions): Promise<UploadSession> {
   const size = (await stat(file)).size;
-  let session = options.uploadId
+  const session = options.uploadId
     ? await client.call('getUpload', { params: { id: options.uploadId } })
     : await client.call('createUpload', { body: { size, fileName: create.fileName, kind: create.kind } });
   if (session.size !== size) throw new Error(`upload ${session.id} expects ${session.size} bytes, but ${file} holds ${size}`);
-  const started = { at: Date.now(), bytes: session.offset };
-  let failures = 0;
-  while (session.offset < size || size === 0) {
-    const end = Math.min(size, session.offset + session.chunkSize);
-    try {
-      session = await putChunk(client, dispatcher, session.id, file, session.offset, end, options.signal);
-      failures = 0;
-    } catch (err) {
-      if (!(err instanceof ApiError) || (err.code !== 'unreachable' && err.code !== 'conflict') || ++failures > (options.retries ?? 5)) throw err;
-      session = await client.call('getUpload', { params: { id: session.id } }); // where the backend really is
-    }
-    const seconds = Math.max((Date.now() - started.at) / 1000, 0.001);
-    options.onProgress?.({ bytes: session.offset, total: size, rate: (session.offset - started.bytes) / seconds, phase: 'uploading' });
-    if (size === 0) break;
-  }
   return session;
 }
 
@@ -148,7 +186,13 @@ export async function addDataset(client: ApiClient, path: string, body: Complete
       options.onProgress?.({ bytes: 0, total: 0, rate: 0, phase: 'packing' });
       packed = await tarFolder(path);
     }
-    const session = await send(client, dispatcher, packed?.file ?? path, { fileName: basename(path), kind: packed ? 'tar' : 'file' }, options);
+    const file = packed?.file ?? path;
+    const opened = await open(client, file, { fileName: basename(path), kind: packed ? 'tar' : 'file' }, options);
+    const session = await send(client, dispatcher, file, opened, options).catch(async (err: unknown) => {
+      // Nothing will resume it: let the backend drop its bytes now rather than at expiry.
+      if (options.discardOnFailure) await client.call('cancelUpload', { params: { id: opened.id } }).catch(() => undefined);
+      throw err;
+    });
     options.onProgress?.({ bytes: session.size, total: session.size, rate: 0, phase: 'processing' });
     return await complete(client, session.id, body);
   } finally {

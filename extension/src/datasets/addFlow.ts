@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ApiError, type ApiClient } from '../../../backend/src/client/index.js';
+import { addDataset as uploadDataset, complete, type UploadProgress } from '../../../backend/src/client/data-upload.js';
 import { DuplicateDetails, InvalidDataDetails, type DatasetVersion } from '../../../backend/src/protocol/index.js';
 
 /** What Add Dataset… uploads. */
@@ -11,6 +13,27 @@ export interface AddRequest {
 
 /** Uploads `request` and adds the version (`force`: even when identical to an existing one); rejects with the API's error. */
 export type AddUpload = (request: AddRequest, force: boolean) => Promise<DatasetVersion>;
+
+/**
+ * Add Dataset…'s upload through the client's helper (the one the CLI uses: chunks, back-off and
+ * resume from the committed offset). The bytes go once: after a 409 duplicate the backend keeps
+ * the session, and the call with `force` only completes it. A failed or cancelled send cancels
+ * the session, since nothing in the editor resumes it.
+ */
+export function clientUpload(client: ApiClient, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): AddUpload {
+  let sent: string | undefined;
+  return async (request, force) => {
+    const body = { name: request.name, message: request.message, force };
+    if (sent) return complete(client, sent, body);
+    try {
+      return await uploadDataset(client, request.path, body, { onProgress, signal, discardOnFailure: true });
+    } catch (error) {
+      const uploadId = error instanceof ApiError ? error.details.uploadId : undefined;
+      if (typeof uploadId === 'string') sent = uploadId;
+      throw error;
+    }
+  };
+}
 
 /** What the user answers to "identical to v3": keep it, or add a new version anyway; undefined when dismissed. */
 export type DuplicateChoice = 'keep' | 'force' | undefined;

@@ -5,20 +5,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDvcFile } from '../../../backend/src/data/store/dvcfile.js';
 import { ApiClient } from '../../../backend/src/client/index.js';
+import { checkoutLayout, writeVersion } from '../../../backend/src/client/data-checkout.js';
+import type { UploadProgress } from '../../../backend/src/client/data-upload.js';
 import { BackendLink } from '../../../extension/src/backend/link.js';
-import { addDataset, type AddRequest, type DuplicateChoice } from '../../../extension/src/datasets/addFlow.js';
-import { checkoutPlan, writeCheckout } from '../../../extension/src/datasets/checkout.js';
-import { downloadVersionFile } from '../../../extension/src/datasets/download.js';
+import { addDataset, clientUpload, type AddRequest, type DuplicateChoice } from '../../../extension/src/datasets/addFlow.js';
 import { DatasetsModel } from '../../../extension/src/datasets/model.js';
 import { PanelSession } from '../../../extension/src/datasets/panelSession.js';
-import { datasetUpload, type UploadProgress } from '../../../extension/src/datasets/upload.js';
 import { startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
 import { startTcpProxy } from '../../fixtures/tcp-proxy.js';
 import { is, windowController, type TestWindow } from '../../fixtures/extension/window.js';
 
-// The Datasets view's logic (model, Add Dataset decisions, resumable upload, webview sessions,
-// checkout with .dvc files) against the real backend process, through the extension's own
-// connection controller and client.
+// The Datasets view's logic (model, Add Dataset decisions, the client's resumable upload, webview
+// sessions, the client's checkout with .dvc files) against the real backend process, through the
+// extension's own connection controller and client.
 
 /** Resolves once `check` holds, re-checked on every change of the model. */
 function until<T>(model: DatasetsModel, check: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
@@ -55,7 +54,7 @@ describe('Datasets UI logic against the real backend', () => {
 
   async function add(request: AddRequest, answer: DuplicateChoice = undefined, progress: UploadProgress[] = []) {
     const asked: string[] = [];
-    const outcome = await addDataset(request, datasetUpload(client(), (p) => progress.push(p)), async (existing) => {
+    const outcome = await addDataset(request, clientUpload(client(), (p) => progress.push(p)), async (existing) => {
       asked.push(existing.ref);
       return answer;
     });
@@ -83,8 +82,8 @@ describe('Datasets UI logic against the real backend', () => {
     const progress: UploadProgress[] = [];
     const { outcome } = await add({ path: csv('iris.csv', V1), name: 'iris', message: 'first cut' }, undefined, progress);
     expect(outcome).toMatchObject({ kind: 'added', version: { ref: 'iris@v1', format: 'csv', profiled: true, message: 'first cut', totalSize: V1.length } });
-    expect(progress.at(-2)).toEqual({ phase: 'uploading', done: V1.length, total: V1.length });
-    expect(progress.at(-1)?.phase).toBe('checking');
+    expect(progress.at(-2)).toMatchObject({ phase: 'uploading', bytes: V1.length, total: V1.length });
+    expect(progress.at(-1)?.phase).toBe('processing');
     // no upsert by hand: the row comes from the backend's event
     const versions = await until(model, () => (model.versionsOf('iris').length === 1 ? model.versionsOf('iris') : undefined), 'iris@v1 in the model');
     expect(versions[0]!.contentHash).toBe(md5(V1));
@@ -98,8 +97,9 @@ describe('Datasets UI logic against the real backend', () => {
     const progress: UploadProgress[] = [];
     const forced = await add({ path, name: 'iris', message: 'same bytes, new number' }, 'force', progress);
     expect(forced).toMatchObject({ asked: ['iris@v1'], outcome: { kind: 'added', version: { ref: 'iris@v2', contentHash: md5(V1) } } });
-    expect(progress.filter((p) => p.phase === 'checking')).toHaveLength(2); // completed twice, bytes sent once
-    expect(progress.filter((p) => p.phase === 'uploading').at(-1)?.done).toBe(V1.length);
+    // bytes sent once: the forced call only completed the kept session, so nothing follows the first 'processing'
+    expect(progress.findIndex((p) => p.phase === 'processing')).toBe(progress.length - 1);
+    expect(progress.filter((p) => p.phase === 'uploading').at(-1)?.bytes).toBe(V1.length);
   });
 
   it('refuses a malformed CSV with the problem, its line and byte, and adds nothing', async () => {
@@ -130,9 +130,9 @@ describe('Datasets UI logic against the real backend', () => {
     const progress: UploadProgress[] = [];
     let cut = false;
     try {
-      const upload = datasetUpload(viaProxy, (p) => {
+      const upload = clientUpload(viaProxy, (p) => {
         progress.push(p);
-        if (!cut && p.phase === 'uploading' && p.done > 12 * 1024 * 1024) {
+        if (!cut && p.phase === 'uploading' && p.bytes > 12 * 1024 * 1024) {
           cut = true;
           proxy.cutAll();
         }
@@ -145,7 +145,7 @@ describe('Datasets UI logic against the real backend', () => {
     }
     expect(cut).toBe(true);
     // after the cut, bytes were counted again from the chunk boundary the backend held, not from zero
-    const uploading = progress.filter((p) => p.phase === 'uploading').map((p) => p.done);
+    const uploading = progress.filter((p) => p.phase === 'uploading').map((p) => p.bytes);
     const dropAt = uploading.findIndex((done, i) => i > 0 && done < uploading[i - 1]!);
     expect(dropAt).toBeGreaterThan(0);
     expect(uploading[dropAt]).toBeGreaterThanOrEqual(8 * 1024 * 1024);
@@ -195,8 +195,11 @@ describe('Datasets UI logic against the real backend', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'mlwb-checkout-ws-'));
     for (const [name, number] of [['iris', 1], ['letters', 1]] as const) {
       const detail = await client().call('getVersion', { params: { name, number } });
-      const plan = checkoutPlan(detail, workspace);
-      await writeCheckout(plan, (file, dest, onBytes) => downloadVersionFile(client().options, { name, number }, file, dest, onBytes));
+      const to = join(workspace, 'data', 'raw');
+      const plan = checkoutLayout(detail, to);
+      const seen: number[] = [];
+      await writeVersion(client(), detail, { to, onProgress: (p) => seen.push(p.bytes) });
+      expect(seen.at(-1)).toBe(detail.totalSize);
       const out = parseDvcFile(readFileSync(plan.dvcFile, 'utf8')).outs[0]!;
       expect(out).toMatchObject({ md5: detail.contentHash, size: detail.totalSize, hash: 'md5' });
     }

@@ -2,13 +2,13 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetVersion } from '../../../../backend/src/protocol/index.js';
-import { addDataset, duplicateQuestion, type AddRequest, type AddUpload, type DuplicateChoice } from '../../datasets/addFlow.js';
+import type { UploadProgress } from '../../../../backend/src/client/data-upload.js';
+import { addDataset, clientUpload, duplicateQuestion, type AddRequest, type AddUpload, type DuplicateChoice } from '../../datasets/addFlow.js';
 import { DATASET_COMMANDS } from '../../datasets/commandIds.js';
 import { datasetNameProblem, defaultDatasetName } from '../../datasets/names.js';
 import { progressText, RateMeter } from '../../datasets/progress.js';
 import { relativeTime } from '../../datasets/time.js';
 import { connected, type DatasetUi } from './context.js';
-import { datasetUpload, type UploadProgress } from '../../datasets/upload.js';
 
 /** The file or folder to add: the explorer's selection, else the one the user picks. */
 async function source(arg: unknown): Promise<vscode.Uri | undefined> {
@@ -68,13 +68,14 @@ function withUploadProgress(ui: DatasetUi, request: AddRequest, run: (upload: Ad
       token.onCancellationRequested(() => abort.abort());
       const meter = new RateMeter();
       let shownPct = 0;
-      const onProgress = ({ phase, done, total }: UploadProgress): void => {
-        meter.add(done, Date.now());
-        const pct = total ? Math.floor((done / total) * 100) : 100;
-        progress.report({ message: phase === 'checking' ? 'checking and storing…' : progressText(done, total, meter.rate), increment: pct - shownPct });
-        shownPct = pct;
+      const onProgress = ({ phase, bytes, total }: UploadProgress): void => {
+        if (phase === 'packing') return progress.report({ message: 'packing the folder…' });
+        meter.add(bytes, Date.now());
+        const pct = phase === 'processing' || !total ? 100 : Math.floor((bytes / total) * 100);
+        progress.report({ message: phase === 'processing' ? 'checking and storing…' : progressText(bytes, total, meter.rate), increment: Math.max(pct - shownPct, 0) });
+        shownPct = Math.max(pct, shownPct);
       };
-      await run(datasetUpload(connected(ui).client, onProgress, abort.signal));
+      await run(clientUpload(connected(ui).client, onProgress, abort.signal));
     },
   );
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { checkoutPlan, writeCheckout } from '../../datasets/checkout.js';
-import { downloadVersionFile } from '../../datasets/download.js';
+import { checkoutLayout, writeVersion } from '../../../../backend/src/client/data-checkout.js';
 import { progressText, RateMeter } from '../../datasets/progress.js';
 import { connected, type DatasetUi } from './context.js';
 import { targetVersion } from './pick.js';
@@ -13,9 +13,10 @@ async function workspaceFolder(): Promise<vscode.WorkspaceFolder | undefined> {
 }
 
 /**
- * Checkout: writes the version into `data/raw/<name>/` of the workspace with its `.dvc` file (see
- * `checkoutPlan`), after asking before it replaces what is there; progress with bytes and rate,
- * cancellable.
+ * Checkout: writes the version into `data/raw/<name>/` of the workspace with its `.dvc` file
+ * through the client's `writeVersion` (the CLI's checkout: md5-verified downloads into a staging
+ * folder swapped in at the end), after asking before it replaces what is there; progress with
+ * bytes and rate, cancellable.
  */
 export async function checkoutVersion(ui: DatasetUi, arg: unknown): Promise<void> {
   const version = await targetVersion(ui.model, arg, 'Checkout');
@@ -27,11 +28,13 @@ export async function checkoutVersion(ui: DatasetUi, arg: unknown): Promise<void
   }
   const backend = connected(ui);
   const detail = await backend.api.call('getVersion', { params: { name: version.dataset, number: version.number } });
-  const plan = checkoutPlan(detail, folder.uri.fsPath);
+  const to = join(folder.uri.fsPath, 'data', 'raw');
+  const plan = checkoutLayout(detail, to);
   const shown = vscode.workspace.asRelativePath(plan.target);
   if (existsSync(plan.target) || existsSync(plan.dvcFile)) {
     const replace = 'Replace';
-    const answer = await vscode.window.showWarningMessage(`${shown} exists. Replace it with ${version.ref}?`, { modal: true, detail: 'Files of the same name are overwritten; other files there are left alone.' }, replace);
+    const detailText = `${detail.kind === 'folder' ? 'The whole folder is' : 'The file is'} replaced once every file has arrived and matched its md5; until then it stays as it is.`;
+    const answer = await vscode.window.showWarningMessage(`${shown} exists. Replace it with ${version.ref}?`, { modal: true, detail: detailText }, replace);
     if (answer !== replace) return;
   }
   await vscode.window.withProgress(
@@ -40,17 +43,14 @@ export async function checkoutVersion(ui: DatasetUi, arg: unknown): Promise<void
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const meter = new RateMeter();
-      let done = 0;
       let shownPct = 0;
-      const onBytes = (bytes: number): void => {
-        done += bytes;
-        meter.add(done, Date.now());
-        const pct = detail.totalSize ? Math.floor((done / detail.totalSize) * 100) : 100;
-        progress.report({ message: progressText(done, detail.totalSize, meter.rate), increment: pct - shownPct });
+      const onProgress = ({ bytes, totalBytes }: { bytes: number; totalBytes: number }): void => {
+        meter.add(bytes, Date.now());
+        const pct = totalBytes ? Math.floor((bytes / totalBytes) * 100) : 100;
+        progress.report({ message: progressText(bytes, totalBytes, meter.rate), increment: pct - shownPct });
         shownPct = pct;
       };
-      const name = { name: version.dataset, number: version.number };
-      await writeCheckout(plan, (file, dest, report) => downloadVersionFile(backend.client.options, name, file, dest, report, abort.signal), onBytes);
+      await writeVersion(backend.client, detail, { to, force: true, onProgress, signal: abort.signal });
     },
   );
   const reveal = 'Reveal in Explorer';
