@@ -14,6 +14,7 @@ export const COMMANDS = {
   showEnvironmentLogs: 'mlwb.environment.showLogs',
   openEnvironmentTerminal: 'mlwb.environment.openTerminal',
   copyJupyterUrl: 'mlwb.environment.copyJupyterUrl',
+  openJupyterInBrowser: 'mlwb.environment.openJupyterInBrowser',
   selectActiveEnvironment: 'mlwb.environment.selectActive',
   changeResources: 'mlwb.environment.changeResources',
   runFile: 'mlwb.job.runFile',

@@ -13,10 +13,11 @@ is_root() { [ "$(id -u)" = 0 ]; }
 
 # 1. apt packages: chromium + fonts (e2e), ripgrep + libkrb5-dev + pkg-config (code-server's
 #    build and search), docker.io (Docker driver), debootstrap (the offline base image), Python
-#    with Jupyter for the local driver and debugpy for debugging jobs on it.
+#    with Jupyter (and the classic notebook UI, nbclassic) for the local driver and debugpy for
+#    debugging jobs on it.
 PKGS=(chromium fonts-liberation ripgrep libkrb5-dev pkg-config docker.io debootstrap
       python3-venv python3-jupyter-server python3-ipykernel python3-numpy python3-pandas python3-sklearn
-      python3-debugpy)
+      python3-debugpy python3-nbclassic)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")

@@ -20,6 +20,12 @@ export function authHook(store: Store) {
     const level = req.routeOptions.config.def?.auth ?? 'user';
     if (level === 'none') return;
     const secret = bearerToken(req);
+    // The one exception to bearer-only: the Jupyter proxy of one environment accepts its browser cookie.
+    const cookieAuth = !secret ? req.routeOptions.config.cookieAuth?.(req) : undefined;
+    if (cookieAuth) {
+      req.auth = cookieAuth;
+      return;
+    }
     if (!secret) throw new HttpError('unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
     const token = store.tokens.findActive(secret);
     const user = token && store.users.get(token.userId);

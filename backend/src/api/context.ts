@@ -17,5 +17,10 @@ declare module 'fastify' {
     def?: RouteDef;
     /** Audit name of a route outside the route table (the Jupyter proxy's writes). */
     audit?: string;
+    /**
+     * Only the Jupyter proxy's routes: who a request without a bearer header is, from the browser
+     * cookie of "Open in Jupyter (browser)" (api/routes/jupyter-browser.ts); undefined refuses it.
+     */
+    cookieAuth?: (req: FastifyRequest) => AuthContext | undefined;
   }
 }

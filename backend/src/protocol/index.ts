@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './images.js';
 export * from './jobs.js';
+export * from './jupyter-browser.js';
 export * from './ports.js';
 export * from './resources.js';
 export * from './routes.js';

@@ -34,6 +34,7 @@ import {
 } from './environments.js';
 import { ImageBuildStarted, ImageList, ImageNameParams } from './images.js';
 import { CreateJobBody, Job, JobList, JobListQuery, JobLog, JobLogQuery } from './jobs.js';
+import { JupyterLoginPage, JupyterLoginQuery, JupyterTicket } from './jupyter-browser.js';
 import { ResizeBody } from './resources.js';
 import { Health, Me } from './status.js';
 import { SyncApplied, SyncApplyBody, SyncBlobParams, SyncBlobStored, SyncPlan, SyncPlanBody } from './sync.js';
@@ -110,6 +111,15 @@ export const routes = {
   environmentStats: route({ method: 'GET', path: '/api/v1/environments/:id/stats', params: IdParams, status: 200, response: EnvironmentStats, auth: 'user' }),
   execEnvironment: route({
     method: 'POST', path: '/api/v1/environments/:id/exec', params: IdParams, body: ExecBody, status: 200, response: ExecResult, auth: 'user', audit: 'environment.exec',
+  }),
+
+  // Open in Jupyter (browser): a one-time ticket, redeemed by the browser for a cookie valid on
+  // this environment's Jupyter proxy only (see api/routes/jupyter-browser.ts).
+  createJupyterTicket: route({
+    method: 'POST', path: '/api/v1/environments/:id/jupyter-ticket', params: IdParams, status: 200, response: JupyterTicket, auth: 'user', audit: 'environment.jupyter_login',
+  }),
+  jupyterLogin: route({
+    method: 'GET', path: '/api/v1/environments/:id/jupyter-login', params: IdParams, query: JupyterLoginQuery, status: 200, response: JupyterLoginPage, auth: 'none',
   }),
 
   resizeEnvironment: route({

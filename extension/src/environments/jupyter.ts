@@ -5,3 +5,11 @@
 export function jupyterUrl(backendUrl: string, envId: string): string {
   return new URL(`/api/v1/environments/${encodeURIComponent(envId)}/jupyter/`, backendUrl).toString();
 }
+
+/**
+ * The browser link of a Jupyter ticket (`POST …/jupyter-ticket` answers a path): opened within a
+ * minute, it logs the browser in to that environment's Jupyter UI only.
+ */
+export function jupyterLoginUrl(backendUrl: string, ticketPath: string): string {
+  return new URL(ticketPath, backendUrl).toString();
+}

@@ -45,6 +45,7 @@ export const ACTION_STATES = {
   restart: ['running', 'failed'],
   openTerminal: ['running'],
   copyJupyterUrl: ['running'],
+  openJupyterInBrowser: ['running'],
   showLogs: EnvironmentState.options,
   delete: EnvironmentState.options,
   changeResources: ['queued', 'stopped', 'failed'],

@@ -5,6 +5,7 @@ import type { WebSocket as ClientSocket } from 'ws';
 import { Id } from '../../protocol/index.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { jupyterBrowserRoutes } from './jupyter-browser.js';
 
 const PREFIX = '/api/v1/environments/:id/jupyter';
 
@@ -23,9 +24,12 @@ function envIdOf(req: FastifyRequest): string {
  * so the Jupyter server stays on a private address and its token never leaves the backend.
  * The Jupyter server runs with this prefix as its base URL, so paths pass through unchanged.
  */
-export async function jupyterProxyRoutes(app: FastifyInstance, { environments }: AppDeps): Promise<void> {
+export async function jupyterProxyRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { environments } = deps;
   if (!environments) return;
   const { service } = environments;
+  // a browser opened with "Open in Jupyter (browser)" authenticates here with its cookie
+  const cookieAuth = jupyterBrowserRoutes(app, deps);
 
   await app.register(async (scope) => {
     // pass request bodies through untouched (notebook saves, uploads), whatever their type
@@ -46,6 +50,7 @@ export async function jupyterProxyRoutes(app: FastifyInstance, { environments }:
     scope.route({
       method: 'GET',
       url: `${PREFIX}/*`,
+      config: { cookieAuth },
       handler: forward,
       wsHandler: (socket, req) => {
         void bridgeWebSocket(socket, req, service).catch((err: Error) => {
@@ -55,8 +60,8 @@ export async function jupyterProxyRoutes(app: FastifyInstance, { environments }:
       },
     });
     // Writes through Jupyter (kernels started, files saved or deleted) change state: they are audited.
-    scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: `${PREFIX}/*`, config: { audit: 'environment.jupyter' }, handler: forward });
-    scope.route({ method: 'OPTIONS', url: `${PREFIX}/*`, handler: forward });
+    scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: `${PREFIX}/*`, config: { audit: 'environment.jupyter', cookieAuth }, handler: forward });
+    scope.route({ method: 'OPTIONS', url: `${PREFIX}/*`, config: { cookieAuth }, handler: forward });
   });
 }
 

@@ -5,6 +5,7 @@ import type { Environment } from '../../protocol/index.js';
 import { UsageError, withClient, type ClientFlags } from '../client.js';
 import { resolveEnvironment, waitUntilSettled } from '../environments.js';
 import { printJson, printTable, shortTime } from '../output.js';
+import { openCommand } from './env-open.js';
 import { resizeCommand } from './env-resize.js';
 import { withClientOptions } from './options.js';
 
@@ -127,6 +128,7 @@ export function envCommand(program: Command): void {
   }
 
   resizeCommand(env);
+  openCommand(env);
 
   withClientOptions(env.command('delete').argument('<name>', 'name or id'))
     .description('delete it; --purge also removes its workspace')

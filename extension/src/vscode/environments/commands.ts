@@ -6,6 +6,7 @@ import { COMMANDS } from '../../names.js';
 import { register } from '../commands.js';
 import { connected, type EnvironmentUi } from './context.js';
 import { createEnvironment } from './create.js';
+import { openJupyterInBrowser } from './jupyterBrowser.js';
 import { selectActiveEnvironment } from './monitor.js';
 import { targetEnvironment } from './pick.js';
 import { followStartup } from './progress.js';
@@ -61,6 +62,10 @@ export function registerEnvironmentCommands(ui: EnvironmentUi, monitor: Resource
       const url = jupyterUrl(connected(link).endpoint.url, env.id);
       await vscode.env.clipboard.writeText(url);
       vscode.window.setStatusBarMessage(`ML Workbench: copied ${url} (requests need the backend token)`, 5000);
+    }),
+    register(channel, COMMANDS.openJupyterInBrowser, async (arg) => {
+      const env = await targetEnvironment(model, arg, ACTION_STATES.openJupyterInBrowser, 'Open in Jupyter (browser)');
+      if (env) await openJupyterInBrowser(ui, env);
     }),
     register(channel, COMMANDS.selectActiveEnvironment, () => selectActiveEnvironment(monitor)),
   ];
