@@ -81,32 +81,35 @@ interface Scanned {
   rate: number;
 }
 
-/** Every column's figures and sampled values in one aggregate over `from` (a table or a table function). */
+/**
+ * Every column's figures and set-aside values in one aggregate over `from` (a table or a table
+ * function). Each float is projected once to its finite values (NaN and ±inf would make every
+ * moment meaningless) and the set-aside values travel as one list of rows with one filter: per
+ * aggregate filters cost more than the aggregates.
+ */
 async function scan(engine: Engine, from: string, rate: number): Promise<Scanned> {
   const described = await engine.rows(`DESCRIBE SELECT * FROM ${from}`);
   const columns = described.map((r): Column => ({ name: String(r.column_name), engineType: String(r.column_type), type: columnType(String(r.column_type)) }));
+  const finite = columns.flatMap((c, i) => (c.type === 'float' ? [`CASE WHEN isfinite(${sqlName(c.name)}) THEN ${sqlName(c.name)} END AS ${finiteName(i)}`] : []));
+  const kept = columns.flatMap((c, i) => (isNumeric(c.type) ? [`'s${i}': CAST(${valueOf(c, i)} AS DOUBLE)`] : isCategorical(c.type) ? [`'s${i}': ${asText(c)}`] : []));
   const exprs = ['count(*) AS n', ...columns.flatMap((c, i) => columnExprs(c, i, rate))];
-  const rows = rate < 1 ? `(SELECT *, random() < ${rate} AS ${SAMPLED} FROM ${from})` : from;
+  if (kept.length) exprs.push(`list({${kept.join(', ')}})${rate < 1 ? ` FILTER (WHERE ${SAMPLED})` : ''} AS kept`);
+  const projected = [...finite, ...(rate < 1 ? [`random() < ${rate} AS ${SAMPLED}`] : [])];
+  const rows = projected.length ? `(SELECT *, ${projected.join(', ')} FROM ${from})` : from;
   const [stats = {}] = await engine.rows(`SELECT ${exprs.join(', ')} FROM ${rows}`);
   return { columns, stats, rate };
 }
 
-/** An aggregate of a column; floats are described by their finite values, as NaN and ±inf would make every moment meaningless. */
-function aggregate(fn: string, c: Column): string {
-  const col = sqlName(c.name);
-  return `CAST(${fn}(${col})${c.type === 'float' ? ` FILTER (WHERE isfinite(${col}))` : ''} AS DOUBLE)`;
+const finiteName = (i: number): string => sqlName(`__mlwb_finite_${i}`);
+
+/** What a column's figures are taken over: a float's finite values, any other column's values. */
+function valueOf(c: Column, i: number): string {
+  return c.type === 'float' ? finiteName(i) : sqlName(c.name);
 }
 
 /** The column as text where it is not already (booleans, UUIDs, other types), for top values and distinct counts. */
 function asText(c: Column): string {
   return c.engineType === 'VARCHAR' ? sqlName(c.name) : `CAST(${sqlName(c.name)} AS VARCHAR)`;
-}
-
-/** The column's values set aside for its histogram or top values: all of them, or the sampled rows'. */
-function sampled(value: string, c: Column, rate: number): string {
-  const col = sqlName(c.name);
-  const where = [...(rate < 1 ? [SAMPLED] : []), `${col} IS NOT NULL`, ...(c.type === 'float' ? [`isfinite(${col})`] : [])];
-  return `list(${value}) FILTER (WHERE ${where.join(' AND ')})`;
 }
 
 function columnExprs(c: Column, i: number, rate: number): string[] {
@@ -115,14 +118,19 @@ function columnExprs(c: Column, i: number, rate: number): string[] {
   // Counting distinct values exactly takes a hash table of them all: affordable for a table counted whole.
   const exprs = [`count(${col}) AS n${i}`, rate < 1 ? `approx_count_distinct(${distinctOf}) AS d${i}` : `count(DISTINCT ${distinctOf}) AS x${i}`];
   if (isNumeric(c.type)) {
-    exprs.push(`${aggregate('min', c)} AS lo${i}`, `${aggregate('max', c)} AS hi${i}`, `${aggregate('avg', c)} AS mean${i}`, `${aggregate('stddev_samp', c)} AS sd${i}`);
-    exprs.push(`${aggregate('count', c)} AS f${i}`, `${sampled(`CAST(${col} AS DOUBLE)`, c, rate)} AS s${i}`);
+    const v = valueOf(c, i);
+    exprs.push(`CAST(min(${v}) AS DOUBLE) AS lo${i}`, `CAST(max(${v}) AS DOUBLE) AS hi${i}`, `CAST(avg(${v}) AS DOUBLE) AS mean${i}`);
+    exprs.push(`CAST(stddev_samp(${v}) AS DOUBLE) AS sd${i}`, `count(${v}) AS f${i}`);
   } else if (isTemporal(c.type)) {
     exprs.push(`min(${col})::VARCHAR AS lo${i}`, `max(${col})::VARCHAR AS hi${i}`);
-  } else if (isCategorical(c.type)) {
-    exprs.push(`${sampled(asText(c), c, rate)} AS s${i}`);
   }
   return exprs;
+}
+
+/** Column `i`'s non-null set-aside values. */
+function keptValues<T>(stats: Row, i: number): T[] {
+  const rows = (stats.kept as Record<string, T | null>[] | null) ?? [];
+  return rows.map((r) => r[`s${i}`]).filter((v): v is T => v != null);
 }
 
 function numericStats(stats: Row, i: number): NumericStats | null {
@@ -144,8 +152,8 @@ function columnProfile(c: Column, i: number, stats: Row, rowCount: number): Colu
     distinctExact: exact,
     numeric,
     range: isTemporal(c.type) && stats[`lo${i}`] != null ? { min: String(stats[`lo${i}`]), max: String(stats[`hi${i}`]) } : null,
-    histogram: isNumeric(c.type) ? histogramOf(c, numeric, (stats[`s${i}`] as number[] | null) ?? [], Number(stats[`f${i}`])) : null,
-    topValues: isCategorical(c.type) ? topValuesOf((stats[`s${i}`] as string[] | null) ?? [], values) : null,
+    histogram: isNumeric(c.type) ? histogramOf(c, numeric, keptValues<number>(stats, i), Number(stats[`f${i}`])) : null,
+    topValues: isCategorical(c.type) ? topValuesOf(keptValues<string>(stats, i), values) : null,
   };
 }
 
