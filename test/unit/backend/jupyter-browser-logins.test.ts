@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withoutSessionCookie } from '../../../backend/src/api/routes/jupyter-browser.js';
 import { JupyterBrowserLogins, SESSION_TTL_MS, TICKET_TTL_MS, type BrowserGrant } from '../../../backend/src/api/jupyter-browser-logins.js';
 
 const grant: BrowserGrant = { userId: 'usr_alice0001', tokenId: 'tok_alice0001', envId: 'env_one00001', runStartedAt: '2026-11-27T00:00:00.000Z' };
@@ -48,5 +49,14 @@ describe('JupyterBrowserLogins', () => {
     expect(store.session(session, grant.envId)).toBeUndefined();
     expect(store.redeem('guessed', grant.envId)).toBeUndefined();
     expect(store.session('', grant.envId)).toBeUndefined();
+  });
+});
+
+describe('withoutSessionCookie (what the proxy forwards to Jupyter)', () => {
+  it('drops our session cookie and keeps Jupyter\'s own', () => {
+    expect(withoutSessionCookie('_xsrf=abc; mlwb_jupyter=secret; username-x=y')).toBe('_xsrf=abc; username-x=y');
+    expect(withoutSessionCookie('mlwb_jupyter=secret')).toBeUndefined();
+    expect(withoutSessionCookie(undefined)).toBeUndefined();
+    expect(withoutSessionCookie('mlwb_jupyter_other=1')).toBe('mlwb_jupyter_other=1');
   });
 });

@@ -18,6 +18,12 @@ function cookieValue(req: FastifyRequest, name: string): string | undefined {
   return undefined;
 }
 
+/** The Cookie header without our session cookie: Jupyter (and code in the environment) never sees it. */
+export function withoutSessionCookie(header: string | undefined): string | undefined {
+  const rest = (header ?? '').split(';').filter((part) => part.split('=')[0]?.trim() !== COOKIE && part.trim());
+  return rest.length ? rest.join(';').trim() : undefined;
+}
+
 /** A request whose Origin is another host (another port included) is never let in by a cookie. */
 function sameOrigin(req: FastifyRequest): boolean {
   const origin = req.headers.origin;

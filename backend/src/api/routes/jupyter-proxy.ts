@@ -5,7 +5,7 @@ import type { WebSocket as ClientSocket } from 'ws';
 import { Id } from '../../protocol/index.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { jupyterBrowserRoutes } from './jupyter-browser.js';
+import { jupyterBrowserRoutes, withoutSessionCookie } from './jupyter-browser.js';
 
 const PREFIX = '/api/v1/environments/:id/jupyter';
 
@@ -40,10 +40,11 @@ export async function jupyterProxyRoutes(app: FastifyInstance, deps: AppDeps): P
     const forward = async (req: FastifyRequest, reply: import('fastify').FastifyReply): Promise<void> => {
       const endpoint = await service.jupyter(req.auth!.user, envIdOf(req));
       return reply.from(`${endpoint.origin}${req.url}`, {
-        rewriteRequestHeaders: (_r, headers) => ({
-          ...Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP.includes(name))),
-          authorization: `token ${endpoint.token}`,
-        }),
+        rewriteRequestHeaders: (_r, headers) => {
+          const forwarded = { ...Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP.includes(name) && name !== 'cookie')), authorization: `token ${endpoint.token}` };
+          const cookie = withoutSessionCookie(headers.cookie);
+          return cookie ? { ...forwarded, cookie } : forwarded;
+        },
       });
     };
 
