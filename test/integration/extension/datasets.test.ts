@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,18 @@ describe('Datasets UI logic against the real backend', () => {
     expect(dropAt).toBeGreaterThan(0);
     expect(uploading[dropAt]).toBeGreaterThanOrEqual(8 * 1024 * 1024);
     expect(uploading.at(-1)).toBe(size);
+  });
+
+  it('Cancel aborts the upload and cancels its session, so the backend drops the bytes at once', async () => {
+    const path = join(dir, 'cancelled.txt');
+    writeFileSync(path, Buffer.alloc(20 * 1024 * 1024, 'y'));
+    const uploads = join(backend.dataDir, 'uploads');
+    const before = readdirSync(uploads);
+    const abort = new AbortController();
+    const upload = clientUpload(client(), (p) => p.phase === 'uploading' && p.bytes > 0 && abort.abort(new Error('cancelled by the user')), abort.signal);
+    await expect(upload({ path, name: 'cancelled', message: '' }, false)).rejects.toThrow('cancelled by the user');
+    expect(readdirSync(uploads)).toEqual(before);
+    expect((await client().call('listDatasets')).datasets.map((d) => d.name)).not.toContain('cancelled');
   });
 
   it('the profile and diff webview sessions send what the backend answers', async () => {
