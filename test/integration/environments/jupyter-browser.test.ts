@@ -75,6 +75,9 @@ function browserCases(driver: 'docker' | 'local'): void {
     });
     expect(opened).toBe('open');
     expect((await withCookie(`${base()}/jupyter/api/kernels/${id}`, { method: 'DELETE' })).status).toBe(204);
+    // the UI's Quit would end the environment's main process: refused, the server keeps running
+    expect((await withCookie(`${base()}/jupyter/api/shutdown`, { method: 'POST', headers: { origin: backend.url } })).status).toBe(403);
+    expect((await withCookie(`${base()}/jupyter/api/status`)).status).toBe(200);
   });
 
   it('does not open anything else: other API routes, another environment, a foreign origin, another user', async () => {

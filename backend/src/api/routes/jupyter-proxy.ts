@@ -60,6 +60,15 @@ export async function jupyterProxyRoutes(app: FastifyInstance, deps: AppDeps): P
         });
       },
     });
+    // The web UI's "Quit" would end the Jupyter server, the environment's main process: stopping is ours.
+    scope.route({
+      method: 'POST',
+      url: `${PREFIX}/api/shutdown`,
+      config: { audit: 'environment.jupyter', cookieAuth },
+      handler: async () => {
+        throw new HttpError('forbidden', 'the Jupyter server of an environment is not shut down through Jupyter: stop the environment instead');
+      },
+    });
     // Writes through Jupyter (kernels started, files saved or deleted) change state: they are audited.
     scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: `${PREFIX}/*`, config: { audit: 'environment.jupyter', cookieAuth }, handler: forward });
     scope.route({ method: 'OPTIONS', url: `${PREFIX}/*`, config: { cookieAuth }, handler: forward });
