@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Driver } from '../../../backend/src/protocol/index.js';
 import type { BackendSettings } from '../../../extension/src/backend/settings.js';
+import { DATASET_COMMANDS } from '../../../extension/src/datasets/commandIds.js';
 import { BACKEND_SETTINGS, COMMANDS, CONNECTION_CONTEXT_KEY } from '../../../extension/src/names.js';
 import { EnvironmentState } from '../../../backend/src/protocol/index.js';
 import { ACTION_STATES, contextValue } from '../../../extension/src/environments/rows.js';
@@ -35,7 +36,8 @@ describe('package.json contributions', () => {
   });
 
   it('contributes exactly the commands the code registers, in the ML Workbench category', () => {
-    expect(contributes.commands.map((c) => c.command).sort()).toEqual(Object.values(COMMANDS).sort());
+    const registered = [...Object.values(COMMANDS), ...Object.values(DATASET_COMMANDS)];
+    expect(contributes.commands.map((c) => c.command).sort()).toEqual(registered.sort());
     for (const c of contributes.commands) expect(c.category).toBe('ML Workbench');
   });
 
