@@ -94,6 +94,26 @@ export async function notebookChecks({ page, fixture, check, shot, log = console
       await page.locator('.notebookOverlay .notebook-toolbar-container').getByText('Restart Kernel', { exact: true }).first().click({ timeout: 15_000 });
       await page.locator('[id="workbench.parts.statusbar"]').getByText(`restarted the kernel in ${ENV}`).first().waitFor({ timeout: 30_000 });
     });
+
+    await check('Notebooks: a cell that raises shows its exception in the Problems panel, at the cell line that raised', async () => {
+      // a new cell below the focused one, its editor focused
+      await runCommand(page, 'Notebook: Insert Code Cell Below');
+      await page.keyboard.type('x = 1\n1 / 0', { delay: 20 });
+      await runCommand(page, 'Notebook: Execute Cell');
+      // View: Toggle Problems (Ctrl+Shift+M) would close the panel if it showed already.
+      if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'ZeroDivisionError: division by zero' });
+      await problem.first().waitFor({ state: 'visible', timeout: RUN_TIMEOUT }).catch(async () => {
+        const shown = await page.locator('.markers-panel').first().innerText().catch(() => '(no Problems panel)');
+        throw new Error(`no "ZeroDivisionError: division by zero" in the Problems panel, which shows: ${shown.slice(0, 400)}`);
+      });
+      const text = (await problem.first().innerText()).replace(/\s+/g, ' ');
+      if (!text.includes('ML Workbench notebook') || !text.includes('[Ln 2,')) {
+        throw new Error(`the problem reads "${text}": expected the source "ML Workbench notebook" and [Ln 2, …]`);
+      }
+      await page.waitForTimeout(300); // the panel slides open: let the screenshot show it in place
+      await shot(page, 'notebooks-2-problem');
+    });
   } finally {
     if (envId) await fixture.api('DELETE', `/api/v1/environments/${encodeURIComponent(envId)}?purge=true`).catch((err) => log(`  notebooks: could not delete ${ENV}: ${err}`));
   }
