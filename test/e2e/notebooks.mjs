@@ -75,17 +75,20 @@ export async function notebookChecks({ page, fixture, check, shot, log = console
       const frame = outputs(page);
       await frame.getByText(/Python 3\.\d+/).first().waitFor({ timeout: RUN_TIMEOUT });
       await frame.locator('table').filter({ hasText: 'versicolor' }).first().waitFor({ timeout: RUN_TIMEOUT });
-      await frame.locator('img').first().waitFor({ timeout: RUN_TIMEOUT });
+      // VS Code renders a cell's output only once the cell is scrolled into view (a panel left open by
+      // an earlier scenario leaves the plot cell below the fold): scroll down until the plot shows.
+      await page.locator('.notebookOverlay .cell-list-container').first().hover();
+      const plot = frame.locator('img').first();
+      const deadline = performance.now() + RUN_TIMEOUT;
+      while (!(await plot.isVisible())) {
+        if (performance.now() > deadline) throw new Error('the plot cell shows no image');
+        await page.mouse.wheel(0, 240);
+        await plot.waitFor({ timeout: 2_000 }).catch(() => undefined);
+      }
       log(`    (all outputs ${Math.round(performance.now() - t0)} ms after Run All)`);
       // The kernel's numbers: [1], [2], [3] beside the cells.
       const orders = await page.locator('.notebookOverlay .cell-execution-order, .notebookOverlay .execution-count-label').allInnerTexts();
       if (!orders.some((o) => o.includes('3'))) log(`    (execution order labels: ${JSON.stringify(orders)})`);
-      // scroll the notebook so the plot is in the picture too
-      await page.locator('.notebookOverlay .cell-list-container').first().hover();
-      for (let i = 0; i < 6; i++) {
-        await page.mouse.wheel(0, 120);
-        await page.waitForTimeout(150);
-      }
       await page.waitForTimeout(1000); // the list scrolls smoothly and the image decodes: let the screenshot show both
       await shot(page, 'notebooks-1-outputs');
     });
