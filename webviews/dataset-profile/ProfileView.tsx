@@ -19,6 +19,12 @@ export function ProfileView({ state }: { state: ProfileState }) {
           <p className="counts">
             <strong>{formatCount(profile.rowCount)}</strong> rows · <strong>{formatCount(profile.columns.length)}</strong> columns
           </p>
+          {profile.approximate && (
+            <p className="note">
+              Too large to count whole: histograms and top-value counts are scaled from a random sample, distinct counts are estimates.
+              Counts, nulls, min, max, mean and std are exact.
+            </p>
+          )}
           <section>
             <h2>Columns</h2>
             <ColumnsTable columns={profile.columns} rowCount={profile.rowCount} />

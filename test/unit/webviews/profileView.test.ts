@@ -23,6 +23,12 @@ describe('profile view', () => {
     expect(shown).toMatch(/species string 3 \(2%\) — — — — 3 setosa \(50\), versicolor \(50\), virginica \(47\)/);
   });
 
+  it('says when histograms and top values come from a sample, and only then', () => {
+    const note = 'scaled from a random sample';
+    expect(text(render(ProfileView, { state: { version: datasetVersion(), profile: { ...profile(), approximate: true } } }))).toContain(note);
+    expect(text(render(ProfileView, { state: { version: datasetVersion(), profile: profile() } }))).not.toContain(note);
+  });
+
   it('draws a histogram bar per bin for numbers and a bar per top value for text', () => {
     const html = render(ProfileView, { state: { version: datasetVersion(), profile: profile() } });
     const histogram = /<figure class="histogram">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? '';
