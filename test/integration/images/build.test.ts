@@ -132,10 +132,12 @@ describe.skipIf(reason !== undefined)(`environment images: build.sh and the buil
     expect(output).toMatch(new RegExp(`python-cpu: (built|${tag.replace(/[.:/]/g, '\\$&')} exists)`));
 
     const again = await run('bash', [join(IMAGES_DIR, 'build.sh'), 'python-cpu']);
-    expect(again.stdout).toContain(`python-cpu: ${tag} exists, kept`);
+    expect(again.stdout).toContain(`python-cpu: ${tag} exists and its inputs are unchanged, kept`);
 
     const labels = JSON.parse(await docker('image', 'inspect', '--format', '{{json .Config.Labels}}', tag)) as Record<string, string>;
     expect(labels).toMatchObject({ 'mlwb.image': 'python-cpu', 'mlwb.image.version': image.version, 'org.opencontainers.image.version': image.version });
+    // what the image was built from, so that build.sh rebuilds it when its folder or the runtime changes
+    expect(labels['mlwb.inputs']).toMatch(/^[0-9a-f]{16}$/);
     await docker('volume', 'create', '--label', LABEL, VOLUME);
   }, 20 * 60_000);
 
