@@ -5,6 +5,8 @@ import type { JupyterTarget } from './jupyterRest.js';
 
 /** How long the kernel may take to answer its first `kernel_info_request` on a new socket. */
 const READY_TIMEOUT_MS = 60_000;
+/** How often `kernel_info_request` is repeated until its answer reaches iopub. */
+const NUDGE_MS = 1_000;
 
 /**
  * One kernel's channels over one WebSocket (`api/kernels/<id>/channels`), messages validated as
@@ -89,9 +91,16 @@ export class KernelSocket {
     return new Promise((resolve, reject) => {
       let replied = false;
       let published = false;
-      const msgId = this.request('kernel_info_request', {});
+      // iopub may join after the kernel published the answer to our first request (ZMQ's slow
+      // joiner, typically right after a restart): ask again, as Jupyter's own clients "nudge", until
+      // an answer to one of the requests reaches iopub.
+      const asked = new Set([this.request('kernel_info_request', {})]);
+      const nudge = setInterval(() => {
+        if (!published && this.isOpen) asked.add(this.request('kernel_info_request', {}));
+      }, NUDGE_MS);
       const finish = (error?: Error): void => {
         clearTimeout(timer);
+        clearInterval(nudge);
         offMessage();
         offClose();
         if (error) reject(error);
@@ -100,7 +109,8 @@ export class KernelSocket {
       const timer = setTimeout(() => finish(new Error(`the kernel did not answer within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
       const offClose = this.onClose(() => finish(new Error('the kernel connection closed before the kernel answered')));
       const offMessage = this.onMessage((message) => {
-        if (parentId(message) !== msgId) return;
+        const parent = parentId(message);
+        if (parent === undefined || !asked.has(parent)) return;
         if (message.channel === 'shell') replied = true;
         if (message.channel === 'iopub') published = true;
         if (replied && published) finish();
