@@ -105,15 +105,14 @@ export async function notebookChecks({ page, fixture, check, shot, log = console
       await runCommand(page, 'Notebook: Execute Cell');
       // View: Toggle Problems (Ctrl+Shift+M) would close the panel if it showed already.
       if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press('Control+Shift+M');
-      const problem = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'ZeroDivisionError: division by zero' });
+      // (the Jobs scenario's ZeroDivisionError may stand in the panel too, from source "ML Workbench job …")
+      const problem = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'ZeroDivisionError: division by zero' }).filter({ hasText: 'ML Workbench notebook' });
       await problem.first().waitFor({ state: 'visible', timeout: RUN_TIMEOUT }).catch(async () => {
         const shown = await page.locator('.markers-panel').first().innerText().catch(() => '(no Problems panel)');
-        throw new Error(`no "ZeroDivisionError: division by zero" in the Problems panel, which shows: ${shown.slice(0, 400)}`);
+        throw new Error(`no "ZeroDivisionError: division by zero" from "ML Workbench notebook" in the Problems panel, which shows: ${shown.slice(0, 400)}`);
       });
       const text = (await problem.first().innerText()).replace(/\s+/g, ' ');
-      if (!text.includes('ML Workbench notebook') || !text.includes('[Ln 2,')) {
-        throw new Error(`the problem reads "${text}": expected the source "ML Workbench notebook" and [Ln 2, …]`);
-      }
+      if (!text.includes('[Ln 2,')) throw new Error(`the problem reads "${text}": expected it at [Ln 2, …]`);
       await page.waitForTimeout(300); // the panel slides open: let the screenshot show it in place
       await shot(page, 'notebooks-2-problem');
     });
