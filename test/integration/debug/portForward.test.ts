@@ -14,7 +14,7 @@ import { dockerUnavailable } from '../../fixtures/docker.js';
 import { tiny, waitForState } from '../../fixtures/environments.js';
 import { python, skip as localSkip } from '../runtime/local/jupyter-python.js';
 import { DapClient, type DapMessage } from './dap-client.js';
-import { jobEnded } from './jobs.js';
+import { waitForJob } from '../jobs/helpers.js';
 
 const image = (await loadCatalog(resolve(__dirname, '../../../devcontainer-images'))).get('python-cpu')!;
 const dockerSkip = await dockerUnavailable(image.tag);
@@ -98,7 +98,7 @@ describe.each(cases)('debugging through the port-forward route on the $driver dr
         hits.push(next);
       }
       expect(hits).toHaveLength(3);
-      expect(await jobEnded(client, job.id)).toMatchObject({ state: 'succeeded', exitCode: 0 });
+      expect(await waitForJob(client, job.id)).toMatchObject({ state: 'succeeded', exitCode: 0 });
       const { lines } = await client.call('jobLog', { params: { id: job.id } });
       expect(lines.map((l) => l.text)).toContain('total 3');
       dap.close();
@@ -141,7 +141,7 @@ describe.each(cases)('debugging through the port-forward route on the $driver dr
       });
       expect(received.equals(sent)).toBe(true);
       // closing our side closes the program's connection: the echo loop ends
-      expect(await jobEnded(client, job.id)).toMatchObject({ state: 'succeeded', exitCode: 0 });
+      expect(await waitForJob(client, job.id)).toMatchObject({ state: 'succeeded', exitCode: 0 });
     } finally {
       await tunnel.close();
     }
