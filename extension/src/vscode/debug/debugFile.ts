@@ -4,10 +4,9 @@ import type { Environment, Job } from '../../../../backend/src/protocol/index.js
 import { attachConfiguration, debugJobBody, debugPort, debuggerType, PYTHON_DEBUGGER_EXTENSION, type DebuggerType } from '../../debug/configuration.js';
 import { DebugRun } from '../../debug/session.js';
 import { PortTunnel } from '../../debug/tunnel.js';
-import { scriptPath } from '../../jobs/run.js';
 import { connected } from '../environments/context.js';
 import type { JobsUi } from '../jobs/context.js';
-import { runningEnvironment, startJob, syncFolder, targetFile } from '../jobs/run.js';
+import { prepareFile, startJob } from '../jobs/run.js';
 
 /** Debug runs by job id, so the editor's debug session events find theirs. */
 export type DebugRuns = Map<string, DebugRun>;
@@ -79,16 +78,9 @@ function trackRun(ui: JobsUi, runs: DebugRuns, job: Job, tunnel: PortTunnel): De
 export async function debugFile(ui: JobsUi, runs: DebugRuns, arg: unknown): Promise<void> {
   const type = await pythonDebugger();
   if (!type) return;
-  const uri = targetFile(arg);
-  if (!uri || uri.scheme !== 'file') throw new Error('open a Python file of the workspace first');
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  const script = folder && scriptPath(folder.uri.fsPath, uri.fsPath);
-  if (!folder || !script) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not inside a workspace folder: only a workspace folder's files are synced to environments`);
-  const env = await runningEnvironment(ui);
-  if (!env) return;
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (document?.isDirty) await document.save();
-  const root = await syncFolder(ui, env, folder);
+  const prepared = await prepareFile(ui, arg);
+  if (!prepared) return;
+  const { uri, folder, script, env, root } = prepared;
   const client = ui.client();
   if (!client) throw new Error('the backend is not connected (see "ML Workbench: Show Connection Details")');
   const port = debugPort();

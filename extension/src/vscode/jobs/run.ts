@@ -61,17 +61,28 @@ export async function startJob(ui: JobsUi, env: Environment, body: CreateJobBody
   return job;
 }
 
-/** ML Workbench: Run File in Environment. */
-export async function runFile(ui: JobsUi, arg: unknown): Promise<void> {
+/**
+ * What Run File and Debug File both do first: the workspace file the command targets, the running
+ * environment to use (undefined when the user picked none), the file saved and its folder synced.
+ */
+export async function prepareFile(ui: JobsUi, arg: unknown): Promise<{ uri: vscode.Uri; folder: vscode.WorkspaceFolder; script: string; env: Environment; root: string } | undefined> {
   const uri = targetFile(arg);
   if (!uri || uri.scheme !== 'file') throw new Error('open a Python file of the workspace first');
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const script = folder && scriptPath(folder.uri.fsPath, uri.fsPath);
   if (!folder || !script) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not inside a workspace folder: only a workspace folder's files are synced to environments`);
   const env = await runningEnvironment(ui);
-  if (!env) return;
+  if (!env) return undefined;
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (document?.isDirty) await document.save();
   const root = await syncFolder(ui, env, folder);
+  return { uri, folder, script, env, root };
+}
+
+/** ML Workbench: Run File in Environment. */
+export async function runFile(ui: JobsUi, arg: unknown): Promise<void> {
+  const prepared = await prepareFile(ui, arg);
+  if (!prepared) return;
+  const { uri, folder, script, env, root } = prepared;
   await startJob(ui, env, runScriptBody(env.id, root, script), { folder, script: uri.fsPath });
 }
