@@ -51,7 +51,7 @@ describe.skipIf(skip)(`scheduler on Docker (${skip ?? 'capacity 1 cpu = 10 tiny 
 
     await client.call('deleteEnvironment', { params: { id: created[1]!.id }, query: { purge: 'true' } });
     await waitForState(client, created[11]!.id, ['running']);
-  });
+  }, 300_000); // twelve containers start Jupyter on two cores: a minute is not always enough
 
   it('lets a user cancel a queued environment', async () => {
     const extra = await client.call('createEnvironment', { body: { name: 'waits', image: 'python-cpu', ...tiny } });
