@@ -162,6 +162,8 @@ export async function datasetChecks({ page, fixture, check, shot, log = console.
 
     await contextMenu(page, versionRow(1).first(), 'Restore as Latest');
     await versionRow(3).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    // The dataset row says "latest v3" once the backend's events are in too: the tree is settled.
+    await sidebarRow(page, DATASET).filter({ hasText: 'latest v3' }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
 
     await contextMenu(page, versionRow(2).first(), 'Delete Version…');
     await dialogButton(page, `Delete ${DATASET}@v2?`, 'Delete');

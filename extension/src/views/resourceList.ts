@@ -18,11 +18,17 @@ export interface ResourceItem {
 /**
  * What a resource view shows, free of the editor API so it can be tested and filled by the features
  * that own each kind of resource. Empty until a feature fills it; the view then shows its welcome text.
+ *
+ * Listeners hear only of changes a user could see: an event that repeats what a command already
+ * applied, or a timer redrawing unchanged relative times, would otherwise re-render the tree, and a
+ * re-render closes a context menu the user has open on it.
  */
 export class ResourceList {
   private current: readonly ResourceItem[] = [];
   private children: ((item: ResourceItem) => readonly ResourceItem[]) | undefined;
   private readonly listeners = new Set<() => void>();
+  /** What was shown when listeners last heard: the rows and their children, serialized. */
+  private shown = this.snapshot();
 
   get items(): readonly ResourceItem[] {
     return this.current;
@@ -43,16 +49,28 @@ export class ResourceList {
   }
 
   childrenChanged(): void {
-    this.listeners.forEach((fn) => fn());
+    this.fireIfChanged();
   }
 
   replace(items: readonly ResourceItem[]): void {
     this.current = items;
-    this.listeners.forEach((fn) => fn());
+    this.fireIfChanged();
   }
 
   onDidChange(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  private snapshot(): string {
+    const rows = (items: readonly ResourceItem[]): unknown[] => items.map((item) => [item, rows(this.childrenOf(item))]);
+    return JSON.stringify(rows(this.current));
+  }
+
+  private fireIfChanged(): void {
+    const next = this.snapshot();
+    if (next === this.shown) return;
+    this.shown = next;
+    this.listeners.forEach((fn) => fn());
   }
 }

@@ -65,7 +65,10 @@ describe('jobs under environment rows', () => {
     const jobs = [job({ envId: 'env_aaaaaaaa' })];
     list.setChildren((row) => (row.id === 'env_aaaaaaaa' ? jobRows(jobs, 'mlwb.job.showLog') : []));
     expect(list.childrenOf(list.items[0]!).map((r) => r.id)).toEqual([jobs[0]!.id]);
+    expect(changes).toBe(1);
+    jobs.unshift(job({ envId: 'env_aaaaaaaa' }));
     list.childrenChanged();
     expect(changes).toBe(2);
+    expect(list.childrenOf(list.items[0]!)).toHaveLength(2);
   });
 });
