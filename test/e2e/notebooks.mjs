@@ -3,6 +3,9 @@
 // extension is installed), pick "ML Workbench: <env> (Python)" in the kernel picker, Run All, and
 // see each cell's output: printed text, a DataFrame as an HTML table, a matplotlib plot as an image.
 // Needs a backend that runs environments (harness.mjs's environmentDriver).
+/* global document -- in functions that run in the page (evaluate) */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { quickPickItem, runCommand } from './workbench.mjs';
 
 const ENV = 'e2e-notebook';
@@ -33,6 +36,23 @@ async function openNotebook(page) {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: NOTEBOOK }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
   await page.locator('.notebookOverlay .cell-list-container').first().waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/**
+ * The Problems panel as groups: each file row (aria-level 1) with the problem rows under it, as
+ * their text. Cells of a notebook are rows named after the notebook.
+ */
+async function problemGroups(page) {
+  if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press('Control+Shift+M');
+  return page.evaluate(() => {
+    const groups = [];
+    for (const row of document.querySelectorAll('.markers-panel .monaco-list-row')) {
+      const text = /** @type {HTMLElement} */ (row).innerText.replace(/\s+/g, ' ');
+      if (row.getAttribute('aria-level') === '1') groups.push({ file: text, problems: [] });
+      else groups.at(-1)?.problems.push(text);
+    }
+    return groups;
+  });
 }
 
 /** The notebook's output webview (two nested iframes). */
@@ -89,6 +109,9 @@ export async function notebookChecks({ page, fixture, check, shot, log = console
       // The kernel's numbers: [1], [2], [3] beside the cells.
       const orders = await page.locator('.notebookOverlay .cell-execution-order, .notebookOverlay .execution-count-label').allInnerTexts();
       if (!orders.some((o) => o.includes('3'))) log(`    (execution order labels: ${JSON.stringify(orders)})`);
+      // the table and the plot together in the screenshot: the markdown and first cells scrolled away
+      await page.locator('.notebookOverlay .cell-list-container').first().hover();
+      await page.mouse.wheel(0, 320);
       await page.waitForTimeout(1000); // the list scrolls smoothly and the image decodes: let the screenshot show both
       await shot(page, 'notebooks-1-outputs');
     });
@@ -115,6 +138,29 @@ export async function notebookChecks({ page, fixture, check, shot, log = console
       if (!text.includes('[Ln 2,')) throw new Error(`the problem reads "${text}": expected it at [Ln 2, …]`);
       await page.waitForTimeout(300); // the panel slides open: let the screenshot show it in place
       await shot(page, 'notebooks-2-problem');
+    });
+
+    await check('Notebooks: a cell calling a workspace module that raises puts the problem at the module\'s line too (the workspace is synced, the kernel starts in the notebook\'s folder)', async () => {
+      await runCommand(page, 'Notebook: Insert Code Cell Below');
+      // Typed as a user would (VS Code closes brackets and quotes, and overtypes the closers typed
+      // after them), on one line: an Enter would accept the word completion showing ("pd" → "pandas").
+      await page.keyboard.type('import sys; sys.path.insert(0, "../src"); import pandas as pd; from petal_stats import spread; spread(pd.read_csv("../data/raw/iris.csv"), "virginia")', { delay: 20 });
+      await runCommand(page, 'Notebook: Execute Cell');
+      const module = readFileSync(path.join(fixture.workspace, 'src', 'petal_stats.py'), 'utf8').split('\n');
+      const line = module.findIndex((l) => l.includes('raise ValueError')) + 1;
+      const deadline = Date.now() + RUN_TIMEOUT;
+      let groups;
+      for (;;) {
+        groups = await problemGroups(page);
+        const inModule = groups.find((g) => g.file.includes('petal_stats.py'))?.problems ?? [];
+        if (inModule.some((p) => p.includes("ValueError: no flowers of species 'virginia'") && p.includes('ML Workbench notebook') && p.includes(`[Ln ${line},`))) break;
+        if (Date.now() > deadline) throw new Error(`no ValueError from "ML Workbench notebook" at petal_stats.py line ${line} in the Problems panel, which shows: ${JSON.stringify(groups).slice(0, 600)}`);
+        await page.waitForTimeout(500);
+      }
+      const onCell = groups.find((g) => g.file.includes(NOTEBOOK))?.problems ?? [];
+      if (!onCell.some((p) => p.includes("ValueError: no flowers of species 'virginia'") && p.includes('[Ln 1,'))) throw new Error(`the cell's own problem is missing: ${JSON.stringify(onCell)}`);
+      await page.waitForTimeout(300);
+      await shot(page, 'notebooks-3-module-problem');
     });
   } finally {
     if (envId) await fixture.api('DELETE', `/api/v1/environments/${encodeURIComponent(envId)}?purge=true`).catch((err) => log(`  notebooks: could not delete ${ENV}: ${err}`));

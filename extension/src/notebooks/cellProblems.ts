@@ -1,4 +1,5 @@
 import { cellProblem, type CellProblem } from '../tracebacks/cell.js';
+import type { PathMapping } from '../tracebacks/paths.js';
 import { describeException } from '../tracebacks/problem.js';
 import type { CellEnd } from './cellRun.js';
 
@@ -8,16 +9,13 @@ export const CELL_PROBLEM_SOURCE = 'ML Workbench notebook';
 /**
  * What a finished cell's error says, or undefined when it succeeded, did not run, or failed without
  * a kernel exception (our own errors: no kernel, the environment stopped). A traceback that cannot
- * be read still gives the exception, without a line.
- *
- * No path mapping: the kernel starts in the notebook's folder under the Jupyter root (`~/work`),
- * not in the synced workspace (`~/work/<name>`), and nothing tells which files the kernel imported
- * were synced from where; so frames in module files are not mapped back to workspace files.
+ * be read still gives the exception, without a line. With the notebook's `mapping` (its workspace
+ * was synced), frames in the workspace's modules map back to their files (`inWorkspace`).
  */
-export function cellEndProblem(end: CellEnd | undefined): CellProblem | undefined {
+export function cellEndProblem(end: CellEnd | undefined, mapping?: PathMapping): CellProblem | undefined {
   if (!end || end.success || !end.error) return undefined;
   const { ename, evalue, traceback } = end.error;
-  return cellProblem(traceback, end.executionCount) ?? { message: describeException({ type: ename, message: evalue }), exceptionType: ename };
+  return cellProblem(traceback, end.executionCount, mapping) ?? { message: describeException({ type: ename, message: evalue }), exceptionType: ename };
 }
 
 interface Entry<Cell> {

@@ -1,7 +1,10 @@
 import { KernelSession, type KernelSessionOptions } from './kernelSession.js';
 
 /** How to reach an environment's Jupyter server and ask about it; the same for all its notebooks. */
-export type EnvironmentTarget = Omit<KernelSessionOptions, 'path'>;
+export type EnvironmentTarget = Omit<KernelSessionOptions, NotebookPlace>;
+
+/** What differs between an environment's notebooks: where each kernel starts, and what runs before. */
+type NotebookPlace = 'path' | 'beforeStart';
 
 /**
  * The kernels of one environment, one per notebook (keyed by the notebook's URI), created on the
@@ -15,11 +18,11 @@ export class EnvironmentKernels {
     private readonly create: (options: KernelSessionOptions) => KernelSession = (options) => new KernelSession(options),
   ) {}
 
-  /** The notebook's kernel; `path` (relative to the workspace) is used when it is created. */
-  sessionFor(notebook: string, path: string): KernelSession {
+  /** The notebook's kernel; `place` is used when it is created. */
+  sessionFor(notebook: string, place: Pick<KernelSessionOptions, NotebookPlace>): KernelSession {
     let session = this.sessions.get(notebook);
     if (!session) {
-      session = this.create({ ...this.target, path });
+      session = this.create({ ...this.target, ...place });
       this.sessions.set(notebook, session);
     }
     return session;

@@ -6,8 +6,14 @@ import { contentOf, executeContent, parentId } from './messages.js';
 
 export interface KernelSessionOptions {
   target: JupyterTarget;
-  /** The notebook's path relative to the environment's workspace (the kernel starts in its folder). */
+  /** The notebook's path relative to the Jupyter root (the kernel starts in its folder). */
   path: string;
+  /**
+   * Runs before a kernel starts and before it restarts: brings the environment's copy of the
+   * notebook's workspace up to date, so the kernel imports and reads the files as they are now.
+   * It reports its own failures; a kernel starts either way.
+   */
+  beforeStart?: () => Promise<void>;
   /** The environment's name, for messages. */
   envName: string;
   /** Whether the environment is still running: tells a stopped environment from a dropped connection. */
@@ -73,6 +79,7 @@ export class KernelSession {
     this.epoch += 1;
     if (!this.kernelId) return;
     this.running?.fail(KERNEL_RESTARTED, 'The kernel was restarted while this cell was running.');
+    await this.options.beforeStart?.();
     await this.rest.restart(this.kernelId);
     // The restarted kernel's iopub may miss its first messages on the old channels (ZMQ's slow
     // joiner), and a cell would then wait for an idle that was lost: the next cell opens new
@@ -179,6 +186,7 @@ export class KernelSession {
 
   private async open(): Promise<KernelSocket> {
     if (!this.kernelId || !(await this.rest.kernelExists(this.kernelId))) {
+      await this.options.beforeStart?.();
       // Jupyter hands out the existing session for a path it knows (jupyter_server 1.x), so two
       // editors of one notebook would share, and shut down, one kernel: each of ours gets its own
       // path. The kernel's working directory is still the notebook's folder (Jupyter walks up to a folder that exists).

@@ -13,7 +13,7 @@ export interface PathMapping {
 }
 
 /** Path flavour of an environment path: Windows (`C:\…`, `\\server\…`) for local environments on Windows, else POSIX. */
-function envPathModule(envRoot: string): path.PlatformPath {
+export function envPathModule(envRoot: string): path.PlatformPath {
   return /^[A-Za-z]:[\\/]/.test(envRoot) || envRoot.startsWith('\\\\') ? path.win32 : path.posix;
 }
 

@@ -1,8 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ApiClient } from '../../../backend/src/client/index.js';
 import type { CellEnd, CellOutput, CellSink } from '../../../extension/src/notebooks/cellRun.js';
 import { cellEndProblem } from '../../../extension/src/notebooks/cellProblems.js';
 import { KernelSession } from '../../../extension/src/notebooks/kernelSession.js';
+import { NotebookWorkspace } from '../../../extension/src/notebooks/notebookWorkspace.js';
+import { syncWorkspace } from '../../../backend/src/client/workspace-sync.js';
 import { ERROR_MIME, STDOUT_MIME } from '../../../extension/src/notebooks/outputs.js';
 import { startBackend, type BackendProcess } from '../../fixtures/backend-process.js';
 import { startTcpProxy } from '../../fixtures/tcp-proxy.js';
@@ -62,11 +67,17 @@ export function notebookCases(driverArgs: string[], envName: string): void {
   let envId: string;
   let kernel: KernelSession;
 
-  const newSession = ({ url = backend.url, path = 'notebooks/sample.ipynb', firstAnswerMs }: { url?: string; path?: string; firstAnswerMs?: number } = {}): KernelSession =>
+  const newSession = ({
+    url = backend.url,
+    path: notebookPath = 'notebooks/sample.ipynb',
+    firstAnswerMs,
+    beforeStart,
+  }: { url?: string; path?: string; firstAnswerMs?: number; beforeStart?: () => Promise<void> } = {}): KernelSession =>
     new KernelSession({
       firstAnswerMs,
+      beforeStart,
       target: { baseUrl: `${url}/api/v1/environments/${envId}/jupyter/`, authorization: `Bearer ${backend.token}` },
-      path,
+      path: notebookPath,
       envName,
       environmentRunning: async () => (await client.call('getEnvironment', { params: { id: envId } })).state === 'running',
     });
@@ -141,6 +152,44 @@ export function notebookCases(driverArgs: string[], envName: string): void {
     const { end, sink } = await run('"y" in dir()');
     expect(end).toEqual({ success: true, executionCount: 1 });
     expect(sink.text('text/plain')).toBe('False');
+  });
+
+  it('runs a workspace notebook in its synced folder: sibling modules and data load, a module\'s error maps to its file, a restart syncs edits', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'mlwb-nb-'));
+    const module = path.join(folder, 'notebooks', 'stats.py');
+    mkdirSync(path.dirname(module));
+    writeFileSync(module, 'def mean(values):\n    return sum(values) / len(values)\n');
+    writeFileSync(path.join(folder, 'notebooks', 'data.csv'), 'x\n1\n2\n');
+    let syncs = 0;
+    const workspace = new NotebookWorkspace(
+      { label: 'notebooks/analysis.ipynb', file: path.join(folder, 'notebooks', 'analysis.ipynb'), folder },
+      async (local) => (syncs++, (await syncWorkspace(client, envId, local)).root),
+    );
+    const session = newSession({ path: workspace.kernelPath, beforeStart: () => workspace.sync() });
+    try {
+      const cwd = await run('import os\nprint(os.getcwd())', session);
+      expect(syncs).toBe(1);
+      expect(cwd.sink.text(STDOUT_MIME)?.trim()).toBe(workspace.mapping?.envCwd);
+      expect(workspace.mapping?.envCwd).toMatch(new RegExp(`/${path.basename(folder).toLowerCase()}/notebooks$`));
+
+      const loaded = await run('from stats import mean\nimport csv\nprint(mean([float(r["x"]) for r in csv.DictReader(open("data.csv"))]))', session);
+      expect(loaded.sink.text(STDOUT_MIME)).toBe('1.5\n');
+
+      const failed = await run('values = []\nmean(values)', session);
+      expect(cellEndProblem(failed.end, workspace.mapping)).toMatchObject({
+        message: 'ZeroDivisionError: division by zero',
+        cellLine: 2,
+        inWorkspace: { file: module, line: 2 },
+      });
+
+      writeFileSync(module, 'def mean(values):\n    return "edited"\n');
+      await session.restart();
+      expect(syncs).toBe(2);
+      expect((await run('from stats import mean\nmean([1])', session)).sink.text('text/plain')).toBe("'edited'");
+    } finally {
+      await session.shutdown();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('ends a cell whose connection drops with a message saying so, and the next cell reconnects to the same kernel', async () => {

@@ -7,7 +7,8 @@ import { COMMANDS } from '../../names.js';
 import { register } from '../commands.js';
 import { connected } from '../environments/context.js';
 import { jobIdOf, type JobsUi } from './context.js';
-import { runFile, startJob, syncFolder } from './run.js';
+import { runFile, startJob } from './run.js';
+import { syncFolder } from '../workspaceSync.js';
 
 /** The job a command is for: the row or id it was given, else the user's pick of the jobs in `states`. */
 async function targetJob(ui: JobsUi, arg: unknown, states: readonly JobState[], title: string): Promise<Job | undefined> {
@@ -43,7 +44,7 @@ async function rerun(ui: JobsUi, job: Job): Promise<void> {
   let body = rerunBody(job);
   // A job run from this window runs the files as they are now, not as they were.
   if (origin) {
-    const root = await syncFolder(ui, env, origin.folder);
+    const root = await syncFolder(ui.client(), env, origin.folder);
     body = { ...body, cwd: root, workspaceRoot: root };
   }
   await startJob(ui, env, body, origin);

@@ -1,18 +1,10 @@
 import * as vscode from 'vscode';
 import type { CreateJobBody, Environment, Job } from '../../../../backend/src/protocol/index.js';
-import { syncWorkspace, type SyncProgress } from '../../../../backend/src/client/workspace-sync.js';
 import { runScriptBody, scriptPath } from '../../jobs/run.js';
 import { connected } from '../environments/context.js';
 import { targetEnvironment } from '../environments/pick.js';
+import { syncFolder } from '../workspaceSync.js';
 import type { JobOrigin, JobsUi } from './context.js';
-
-const MIB = 1024 * 1024;
-
-/** `hashing 12/40 files · 0.3/1.2 MiB`. */
-function syncMessage(p: SyncProgress): string {
-  if (p.phase === 'scanning') return 'listing files…';
-  return `${p.phase} ${p.doneFiles}/${p.totalFiles} files · ${(p.doneBytes / MIB).toFixed(1)}/${(p.totalBytes / MIB).toFixed(1)} MiB`;
-}
 
 /** The Python file a command is for: the editor title's or explorer's resource, else the active editor's. */
 export function targetFile(arg: unknown): vscode.Uri | undefined {
@@ -27,28 +19,6 @@ export async function runningEnvironment(ui: JobsUi): Promise<Environment | unde
   const running = ui.environments.items.filter((e) => e.state === 'running');
   if (running.length === 1) return running[0];
   return targetEnvironment(ui.environments, undefined, ['running'], 'Run File in Environment');
-}
-
-/** Sends the folder's files to the environment (only what it lacks), with their progress in a notification. */
-export async function syncFolder(ui: JobsUi, env: Environment, folder: vscode.WorkspaceFolder): Promise<string> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `ML Workbench: syncing ${folder.name} to ${env.name}`, cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const cancel = token.onCancellationRequested(() => controller.abort());
-      try {
-        const client = ui.client();
-        if (!client) throw new Error('the backend is not connected (see "ML Workbench: Show Connection Details")');
-        const result = await syncWorkspace(client, env.id, folder.uri.fsPath, {
-          signal: controller.signal,
-          onProgress: (p) => progress.report({ message: syncMessage(p) }),
-        });
-        return result.root;
-      } finally {
-        cancel.dispose();
-      }
-    },
-  );
 }
 
 /** Creates the job, remembers where it came from, clears the file's old problems and opens its terminal. */
@@ -75,7 +45,7 @@ export async function prepareFile(ui: JobsUi, arg: unknown): Promise<{ uri: vsco
   if (!env) return undefined;
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (document?.isDirty) await document.save();
-  const root = await syncFolder(ui, env, folder);
+  const root = await syncFolder(ui.client(), env, folder);
   return { uri, folder, script, env, root };
 }
 

@@ -10,6 +10,7 @@ import { EnvironmentKernels } from '../../notebooks/environmentKernels.js';
 import { registerJupyterServers } from './jupyterServers.js';
 import { CellProblems } from '../../notebooks/cellProblems.js';
 import { showCellProblems } from './cellDiagnostics.js';
+import { syncFolder } from '../workspaceSync.js';
 
 export interface NotebooksDeps {
   controller: ConnectionController;
@@ -47,7 +48,7 @@ export function registerNotebooks({ controller: connection, environments, focus,
     const client = connection.client;
     if (!env || !client) return;
     const target = notebookTarget(client.options, env, async () => (await client.call('getEnvironment', { params: { id: env.id } })).state === 'running');
-    const kernel = new KernelController(env, new EnvironmentKernels(target), channel, problems);
+    const kernel = new KernelController(env, new EnvironmentKernels(target), channel, problems, (folder) => syncFolder(connection.client, env, folder));
     kernel.controller.onDidChangeSelectedNotebooks(({ notebook, selected: isSelected }) => {
       const key = notebook.uri.toString();
       if (isSelected) selected.set(key, env.id);

@@ -3,6 +3,8 @@ import type { Environment } from '../../../../backend/src/protocol/index.js';
 import { cellEndProblem, type CellProblems } from '../../notebooks/cellProblems.js';
 import type { CellOutput, CellSink } from '../../notebooks/cellRun.js';
 import type { EnvironmentKernels } from '../../notebooks/environmentKernels.js';
+import { NotebookWorkspace } from '../../notebooks/notebookWorkspace.js';
+import { errorText } from '../../environments/format.js';
 import { runCells, type CellExecution } from '../../notebooks/runCells.js';
 
 /** VS Code's notebook type of `.ipynb` files (its built-in serializer's, and the Jupyter extension's). */
@@ -40,12 +42,16 @@ function cellSink(execution: vscode.NotebookCellExecution): CellSink {
 export class KernelController implements vscode.Disposable {
   readonly controller: vscode.NotebookController;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Each notebook's place in the environment (by URI), while it has a kernel here. */
+  private readonly workspaces = new Map<string, NotebookWorkspace>();
 
   constructor(
     readonly env: Environment,
     readonly kernels: EnvironmentKernels,
     private readonly log: vscode.LogOutputChannel,
     private readonly problems: CellProblems<vscode.NotebookCell>,
+    /** Syncs a workspace folder into this environment; resolves with where it is there. */
+    private readonly syncFolder: (folder: vscode.WorkspaceFolder) => Promise<string>,
   ) {
     const controller = vscode.notebooks.createNotebookController(controllerId(env.id), NOTEBOOK_TYPE, `ML Workbench: ${env.name} (Python)`);
     controller.supportedLanguages = ['python'];
@@ -79,8 +85,36 @@ export class KernelController implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
   }
 
+  /** The notebook's place: its workspace folder is synced before its kernel starts or restarts (see NotebookWorkspace). */
+  private workspaceOf(notebook: vscode.NotebookDocument): NotebookWorkspace {
+    const key = notebook.uri.toString();
+    let workspace = this.workspaces.get(key);
+    if (!workspace) {
+      const file = notebook.uri.scheme === 'file' ? notebook.uri.fsPath : undefined;
+      const folder = file ? vscode.workspace.getWorkspaceFolder(notebook.uri) : undefined;
+      workspace = new NotebookWorkspace(
+        { label: vscode.workspace.asRelativePath(notebook.uri, false), ...(file ? { file } : {}), ...(folder ? { folder: folder.uri.fsPath } : {}) },
+        async () => (folder ? this.syncOrWarn(folder) : undefined),
+      );
+      this.workspaces.set(key, workspace);
+    }
+    return workspace;
+  }
+
+  /** A failed or cancelled sync does not keep the kernel from starting: the user is told what it lacks. */
+  private async syncOrWarn(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+    try {
+      return await this.syncFolder(folder);
+    } catch (error) {
+      this.log.warn(`syncing ${folder.name} to ${this.env.name} for a notebook kernel failed: ${errorText(error)}`);
+      void vscode.window.showWarningMessage(`ML Workbench: could not sync ${folder.name} to ${this.env.name} (${errorText(error)}). The kernel runs without the workspace's latest files.`);
+      return undefined;
+    }
+  }
+
   private async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
-    const session = this.kernels.sessionFor(notebook.uri.toString(), vscode.workspace.asRelativePath(notebook.uri, false));
+    const workspace = this.workspaceOf(notebook);
+    const session = this.kernels.sessionFor(notebook.uri.toString(), { path: workspace.kernelPath, beforeStart: () => workspace.sync() });
     const executions: CellExecution[] = cells.map((cell) => {
       const execution = this.controller.createNotebookCellExecution(cell);
       const key = cell.document.uri.toString();
@@ -95,7 +129,7 @@ export class KernelController implements vscode.Disposable {
         end: (end) => {
           if (end?.executionCount !== undefined) execution.executionOrder = end.executionCount;
           execution.end(end?.success, end ? Date.now() : undefined);
-          if (end) this.problems.ended(key, notebook.uri.toString(), cell, cellEndProblem(end));
+          if (end) this.problems.ended(key, notebook.uri.toString(), cell, cellEndProblem(end, workspace.mapping));
         },
       };
     });
@@ -112,6 +146,7 @@ export class KernelController implements vscode.Disposable {
   }
 
   private close(notebook: vscode.NotebookDocument): void {
+    this.workspaces.delete(notebook.uri.toString());
     this.kernels.close(notebook.uri.toString()).catch((error: Error) => this.log.warn(`shutting down the kernel of ${notebook.uri.toString()}: ${error.message}`));
   }
 }

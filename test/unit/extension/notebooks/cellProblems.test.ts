@@ -29,6 +29,17 @@ describe('the problem of a finished cell', () => {
     });
   }
 
+  it('maps a frame in a synced module back to its workspace file when the notebook has a mapping', () => {
+    const raw = tracebacks('ipython8-cells.json');
+    const local = path.join(path.sep, 'src', 'proj');
+    const mapping = { envRoot: '/home/mlwb/work/proj', envCwd: '/home/mlwb/work/proj/notebooks', localRoot: local };
+    const end = { success: false, executionCount: 2, error: { ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: raw['cell-calls-module']! } };
+    const problem = cellEndProblem(end, mapping);
+    expect(problem).toMatchObject({ cellLine: 4, inWorkspace: { file: path.join(local, 'pkg', 'mod.py'), line: 2, message: 'ZeroDivisionError: division by zero' } });
+    // a module outside the synced folder maps nowhere
+    expect(cellEndProblem(end, { ...mapping, envRoot: '/home/mlwb/work/other', envCwd: '/home/mlwb/work/other' })?.inWorkspace).toBeUndefined();
+  });
+
   it('is the exception without a line when the traceback cannot be read', () => {
     expect(cellEndProblem({ success: false, executionCount: 5, error: { ename: 'KeyboardInterrupt', evalue: '', traceback: [] } })).toEqual({
       message: 'KeyboardInterrupt',

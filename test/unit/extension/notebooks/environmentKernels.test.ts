@@ -17,9 +17,9 @@ function kernels() {
 describe("an environment's kernels", () => {
   it('keeps one kernel per notebook, created with the notebook’s path', () => {
     const { env, made } = kernels();
-    const a = env.sessionFor('file:///w/a.ipynb', 'a.ipynb');
-    expect(env.sessionFor('file:///w/a.ipynb', 'a.ipynb')).toBe(a);
-    env.sessionFor('file:///w/sub/b.ipynb', 'sub/b.ipynb');
+    const a = env.sessionFor('file:///w/a.ipynb', { path: 'a.ipynb' });
+    expect(env.sessionFor('file:///w/a.ipynb', { path: 'a.ipynb' })).toBe(a);
+    env.sessionFor('file:///w/sub/b.ipynb', { path: 'sub/b.ipynb' });
     expect(made.map((m) => [m.options.path, m.options.envName])).toEqual([
       ['a.ipynb', 'alpha'],
       ['sub/b.ipynb', 'alpha'],
@@ -29,18 +29,18 @@ describe("an environment's kernels", () => {
 
   it('shuts a closed notebook’s kernel down; its next run gets a new one', async () => {
     const { env, made } = kernels();
-    env.sessionFor('n', 'n.ipynb');
+    env.sessionFor('n', { path: 'n.ipynb' });
     await env.close('n');
     expect(made[0]!.calls).toEqual(['shutdown']);
     expect(env.existing('n')).toBeUndefined();
-    env.sessionFor('n', 'n.ipynb');
+    env.sessionFor('n', { path: 'n.ipynb' });
     expect(made).toHaveLength(2);
   });
 
   it('tells every kernel the environment stopped, and has nothing left to shut down afterwards', async () => {
     const { env, made } = kernels();
-    env.sessionFor('a', 'a.ipynb');
-    env.sessionFor('b', 'b.ipynb');
+    env.sessionFor('a', { path: 'a.ipynb' });
+    env.sessionFor('b', { path: 'b.ipynb' });
     env.environmentStopped();
     await env.dispose();
     expect(made.map((m) => m.calls)).toEqual([['stopped'], ['stopped']]);
