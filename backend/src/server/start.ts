@@ -54,6 +54,12 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
   let store: Store | undefined;
   let app: FastifyInstance | undefined;
   let environments: Environments | undefined;
+  let datasets: DatasetService | undefined;
+  /** The services' timers (idle checks, upload sweeps) stop with the server. */
+  const stopServices = (): void => {
+    environments?.close();
+    datasets?.close();
+  };
   try {
     store = Store.open(config.dataDir);
     const bootstrap = bootstrapAdmin(store, config.dataDir, config.adminToken);
@@ -65,7 +71,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
     };
     const bus = new EventBus();
     const log = console;
-    const datasets = await DatasetService.open(config.dataDir, store, bus, { warn: (m) => log.error(`warning: ${m}`) });
+    datasets = await DatasetService.open(config.dataDir, store, bus, { warn: (m) => log.error(`warning: ${m}`) });
     environments = await startEnvironments(config, info.driver, store, bus, {
       info: (m) => config.logLevel !== 'silent' && log.error(`info: ${m}`),
       warn: (m) => log.error(`warning: ${m}`),
@@ -110,7 +116,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
       warnings,
       close: () =>
         (closing ??= (async () => {
-          environments?.close();
+          stopServices();
           const closed = running.close();
           connections.drain(config.shutdownGraceMs);
           await closed;
@@ -119,7 +125,7 @@ export async function startServer(input: ServerConfig): Promise<RunningServer> {
         })()),
     };
   } catch (err) {
-    environments?.close();
+    stopServices();
     await app?.close();
     store?.close();
     lock.release();

@@ -31,14 +31,20 @@ import { Uploads, type UploadOptions } from './uploads.js';
 export interface DatasetServiceOptions extends UploadOptions {
   /** DuckDB threads for profiling and diffs; all cores by default. */
   threads?: number;
+  /** How often expired uploads are swept while the backend runs (default hourly). */
+  sweepEveryMs?: number;
   warn?: (message: string) => void;
 }
 
 export const corruptBlob = (what: string): HttpError =>
   new HttpError('corrupt_blob', `${what}; the store is damaged (run \`mlwb data verify\`), nothing was served`);
 
+/** Expired uploads are swept this often: an abandoned upload's bytes are gone within an hour of its expiry. */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
 export class DatasetService {
   private readonly lock = new RwLock();
+  private readonly sweeper: NodeJS.Timeout;
 
   private constructor(
     readonly cas: ContentStore,
@@ -46,7 +52,17 @@ export class DatasetService {
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly options: DatasetServiceOptions,
-  ) {}
+  ) {
+    this.sweeper = setInterval(() => {
+      uploads.expire().catch((err: Error) => options.warn?.(`sweeping expired uploads failed: ${err.message}`));
+    }, options.sweepEveryMs ?? SWEEP_EVERY_MS);
+    this.sweeper.unref();
+  }
+
+  /** Stops the sweep (the backend is closing). */
+  close(): void {
+    clearInterval(this.sweeper);
+  }
 
   /**
    * Opens the store under `<dataDir>/datasets` and cleans up after a crash (runs under the data
@@ -57,7 +73,7 @@ export class DatasetService {
     const cas = await ContentStore.open(join(dataDir, 'datasets'));
     await cas.cleanTemp();
     const uploads = new Uploads(join(dataDir, 'uploads'), store.datasets, options);
-    await uploads.expire();
+    await uploads.recover();
     const service = new DatasetService(cas, uploads, store, bus, options);
     await service.collect().catch((err: Error) => options.warn?.(`dataset store clean-up skipped: ${err.message}`));
     return service;

@@ -3,7 +3,8 @@
  * store, so a half-sent file is never an object), its committed offset in SQLite. A chunk is
  * written at the session's offset, fsynced, and only then counted; bytes past the committed offset
  * (a chunk cut off by a dropped connection or a crash) are cut away by the next chunk. Sessions
- * survive restarts; a session without a chunk for `ttlMs` is removed with its bytes.
+ * survive restarts; a session without a chunk for `ttlMs` is removed with its bytes (by the
+ * dataset service's hourly sweep, at start, and when an upload is created).
  */
 import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -123,11 +124,20 @@ export class Uploads {
     });
   }
 
-  /** Removes sessions idle past their expiry, folders without a session and sessions without a folder. */
+  /** Removes sessions idle past their expiry (a session with a request in progress stays). */
   async expire(now = Date.now()): Promise<void> {
     for (const id of this.repo.staleUploads(new Date(now - this.ttlMs).toISOString())) {
       if (!this.busy.has(id)) await this.remove(id);
     }
+  }
+
+  /**
+   * After a crash, before any request: expired sessions, folders without a session and sessions
+   * without a folder go. Only then: while requests run, a session being created has its row
+   * before its folder, and would look half-made.
+   */
+  async recover(): Promise<void> {
+    await this.expire();
     await mkdir(this.dir, { recursive: true });
     const known = new Set(this.repo.uploadIds());
     const present = new Set(await readdir(this.dir));
