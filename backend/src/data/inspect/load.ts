@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sqlName, sqlString, type Engine, type Row } from './engine.js';
 import { MalformedDataError, UnsupportedFormatError } from './errors.js';
 import { FORMATS, type DetectedFormat } from './formats.js';
 import { validateFile } from './validate.js';
+import { xlsxToCsv } from './xlsx.js';
 
 /**
  * Loads a tabular file into a DuckDB table, parsing it once; profiling and diffing then scan the
@@ -20,7 +24,7 @@ export async function loadTable(engine: Engine, table: string, path: string, det
     case 'json':
       return loadJson(engine, table, path, detected);
     case 'xlsx':
-      throw new UnsupportedFormatError("profiling Excel workbooks needs DuckDB's excel extension, which is not bundled", detected.mediaType);
+      return loadXlsx(engine, table, path);
     default:
       throw new UnsupportedFormatError(`${FORMATS[detected.format].label} is not tabular`, detected.mediaType);
   }
@@ -47,6 +51,26 @@ async function loadJson(engine: Engine, table: string, path: string, detected: D
     return source;
   } catch {
     return create(engine, table, `read_json(${sqlString(path)}, format = '${format}', sample_size = -1)`, path, detected);
+  }
+}
+
+/** The CSV an Excel worksheet is written as (see xlsx.ts). */
+const SHEET_CSV: DetectedFormat = { format: 'csv', mediaType: FORMATS.csv.mediaType, tabular: true, delimiter: ',' };
+
+/**
+ * Excel: the first worksheet, written to a temporary CSV that is loaded (in row order, as the
+ * sample is read from the table: the CSV is gone by then) and removed. Its first row is the header.
+ */
+async function loadXlsx(engine: Engine, table: string, path: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mlwb-xlsx-'));
+  try {
+    const csv = join(dir, 'sheet.csv');
+    await xlsxToCsv(path, csv);
+    await engine.run('SET preserve_insertion_order = true');
+    await readCsv(engine, table, csv, SHEET_CSV, (source) => engine.run(`DROP TABLE IF EXISTS ${sqlName(table)}; CREATE TABLE ${sqlName(table)} AS SELECT * FROM ${source}`), { header: true });
+    return sqlName(table);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -83,7 +107,15 @@ async function loadCsv(engine: Engine, table: string, path: string, detected: De
  * repeatable); a structural reject is refused with our validator's line and byte. Returns the
  * table function without the rejects options, e.g. to read the first rows in file order.
  */
-export async function readCsv(engine: Engine, name: string, path: string, detected: DetectedFormat, use: (source: string) => Promise<void>): Promise<string> {
+export async function readCsv(
+  engine: Engine,
+  name: string,
+  path: string,
+  detected: DetectedFormat,
+  use: (source: string) => Promise<void>,
+  /** `header`: whether the first row names the columns (default: as DuckDB's sniffer decides). */
+  options: { header?: boolean } = {},
+): Promise<string> {
   const dialect = `delim = ${sqlString(detected.delimiter ?? ',')}, quote = '"', escape = '"'`;
   let sniffed: Row;
   try {
@@ -102,7 +134,7 @@ export async function readCsv(engine: Engine, name: string, path: string, detect
   const scans = `${name}_reject_scans`;
   for (;;) {
     const types = columns.map((c) => `${sqlString(c.name)}: ${sqlString(asText.has(c.name) ? 'VARCHAR' : c.type)}`).join(', ');
-    const read = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${sniffed.HasHeader === true}${formats}, columns = {${types}}`;
+    const read = `read_csv(${sqlString(path)}, auto_detect = false, ${dialect}, header = ${options.header ?? sniffed.HasHeader === true}${formats}, columns = {${types}}`;
     try {
       await use(`${read}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(scans)})`);
     } catch (e) {

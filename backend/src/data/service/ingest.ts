@@ -48,12 +48,12 @@ async function hashFile(path: string, detected: DetectedFormat, onProgress?: (by
 }
 
 /**
- * DuckDB profiles CSV/TSV/Parquet/JSON/JSON Lines, refusing malformed ones itself (with our
- * scanner's line and byte). JSON that is valid but not a table (a scalar, a nested document) is
- * stored without a profile. Excel is detected but not profiled (no bundled reader).
+ * DuckDB profiles CSV/TSV/Parquet/JSON/JSON Lines and Excel (its first worksheet), refusing
+ * malformed ones itself (with our scanner's line and byte). JSON that is valid but not a table (a
+ * scalar, a nested document) is stored without a profile.
  */
 async function profileOf(path: string, detected: DetectedFormat, threads?: number): Promise<Profile | null> {
-  if (!detected.tabular || detected.format === 'xlsx') return null;
+  if (!detected.tabular) return null;
   try {
     return await profileFile(path, detected, threads === undefined ? {} : { threads });
   } catch (err) {

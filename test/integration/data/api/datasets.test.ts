@@ -9,6 +9,7 @@ import { ApiClient, ApiError, EventStream } from '../../../../backend/src/client
 import { parseDvcFile } from '../../../../backend/src/data/store/dvcfile.js';
 import { DatasetVersion, type ServerEvent } from '../../../../backend/src/protocol/index.js';
 import { startBackend, type BackendProcess } from '../../../fixtures/backend-process.js';
+import { workbook } from '../../../unit/data/inspect/builders.js';
 import { api, storeListing, uploadBytes } from './helpers.js';
 
 const V1 = 'id,name,score\n1,ada,2.5\n2,bob,3.5\n3,"cy, d",\n';
@@ -185,5 +186,13 @@ describe('datasets over the real backend', () => {
       ['resource.created', 'dataset-version', v.id],
       ['resource.created', 'dataset', v.datasetId],
     ]);
+  });
+
+  it('profiles an Excel workbook added through the API (its first worksheet)', async () => {
+    writeFileSync(join(work, 'prices.xlsx'), await workbook({ prices: [['item', 'eur'], ['bolt', 0.1], ['nut', 0.05]], notes: [['ignored']] }));
+    const added = await addDataset(client, join(work, 'prices.xlsx'), { name: 'prices' });
+    expect(added).toMatchObject({ ref: 'prices@v1', format: 'xlsx', profiled: true });
+    const detail = await client.call('getVersion', { params: { name: 'prices', number: 1 } });
+    expect(detail.profile).toMatchObject({ format: 'xlsx', rowCount: 2, columns: [{ name: 'item', type: 'string' }, { name: 'eur', type: 'float' }], sample: [['bolt', 0.1], ['nut', 0.05]] });
   });
 });

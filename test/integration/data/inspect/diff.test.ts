@@ -3,7 +3,7 @@ import { detectFormat } from '../../../../backend/src/data/inspect/detect.js';
 import { diffTabular, type TabularVersion } from '../../../../backend/src/data/inspect/diff.js';
 import { TabularDiff } from '../../../../backend/src/protocol/data-diff.js';
 import { DiffKeyError } from '../../../../backend/src/data/inspect/errors.js';
-import { TempDir } from '../../../unit/data/inspect/builders.js';
+import { TempDir, workbook } from '../../../unit/data/inspect/builders.js';
 
 const dir = new TempDir();
 afterAll(() => dir.remove());
@@ -17,6 +17,16 @@ const header = 'id,name,price\n';
 const rows = (ids: number[], price = (id: number) => id * 10): string => ids.map((id) => `${id},"item ${id}, boxed",${price(id)}`).join('\n') + '\n';
 
 describe('diffTabular', () => {
+  it('diffs two Excel workbooks like any table, by key', async () => {
+    const sheet = (rows: [number, string, number][]) => [['id', 'name', 'price'], ...rows];
+    const before = dir.write('v1.xlsx', await workbook({ items: sheet([[1, 'bolt', 10], [2, 'nut', 20], [3, 'gear', 30]]) }));
+    const after = dir.write('v2.xlsx', await workbook({ items: sheet([[2, 'nut', 25], [3, 'gear', 30], [4, 'cog', 40]]) }));
+    const diff = TabularDiff.parse(await diffTabular({ path: before, detected: await detectFormat(before) }, { path: after, detected: await detectFormat(after) }, { key: 'id', threads: 1 }));
+    expect(diff.rowCount).toEqual({ before: 3, after: 3 });
+    expect(diff.rows).toMatchObject({ mode: 'key', added: 1, removed: 1, changed: 1, unchanged: 1 });
+    expect(diff.rows.samples.added).toEqual([{ id: 4, name: 'cog', price: 40 }]);
+  });
+
   it('matches rows by a key column: added, removed, changed with samples', async () => {
     const before = await version('v1.csv', header + rows([1, 2, 3, 4, 5]));
     // 1 removed; 3 and 5 repriced; 6, 7 added

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../../../backend/src/data/inspect/detect.js';
 import { withEngine } from '../../../../backend/src/data/inspect/engine.js';
-import { MalformedDataError, UnsupportedFormatError } from '../../../../backend/src/data/inspect/errors.js';
+import { MalformedDataError } from '../../../../backend/src/data/inspect/errors.js';
 import { profileFile } from '../../../../backend/src/data/inspect/profile.js';
 import { Profile } from '../../../../backend/src/protocol/data-profile.js';
-import { TempDir, xlsx } from '../../../unit/data/inspect/builders.js';
+import { TempDir, workbook, xlsx } from '../../../unit/data/inspect/builders.js';
 
 const dir = new TempDir();
 afterAll(() => dir.remove());
@@ -203,9 +203,37 @@ describe('profileFile', () => {
     expect(profile.sample[1]).toEqual([1, 1, 'a']);
   });
 
+  it('profiles the first worksheet of an Excel workbook: numbers, dates, formulas\' results, rich text, links, blanks', async () => {
+    const path = dir.write('measurements.xlsx', await workbook({
+      flowers: [
+        ['species', 'petal_cm', 'measured', 'area', null],
+        ['setosa', 1.4, new Date(Date.UTC(2024, 0, 2)), { formula: 'B2*2', result: 2.8 }, null],
+        [{ richText: [{ text: 'versi' }, { font: { bold: true }, text: 'color' }] }, 4.5, new Date(Date.UTC(2024, 0, 3)), { formula: 'B3*2', result: 9 }, 'note'],
+        [{ text: 'virginica', hyperlink: 'https://example.org/virginica' }, null, new Date(Date.UTC(2024, 0, 4)), { error: '#N/A' }, null],
+        ['setosa, "wild"', 1.5, null, 3, null, 'far right'],
+      ],
+      ignored: [['other'], [1]],
+    }));
+    const profile = Profile.parse(await profileFile(path, await detectFormat(path), { threads: 1 }));
+    expect(profile).toMatchObject({ format: 'xlsx', rowCount: 4 });
+    const byName = Object.fromEntries(profile.columns.map((c) => [c.name, c]));
+    expect(Object.keys(byName)).toEqual(['species', 'petal_cm', 'measured', 'area', 'column_5', 'column_6']);
+    expect(byName.petal_cm).toMatchObject({ type: 'float', nullCount: 1, numeric: { min: 1.4, max: 4.5 } });
+    expect(byName.measured).toMatchObject({ type: 'date', nullCount: 1, range: { min: '2024-01-02', max: '2024-01-04' } });
+    expect(byName.area).toMatchObject({ type: 'float', nullCount: 1, numeric: { min: 2.8, max: 9 } });
+    expect(byName.column_6).toMatchObject({ type: 'string', nullCount: 3 });
+    expect(byName.species!.topValues!.map((t) => t.value).sort()).toEqual(['setosa', 'setosa, "wild"', 'versicolor', 'virginica']);
+    expect(profile.sample.map((row) => row[0])).toEqual(['setosa', 'versicolor', 'virginica', 'setosa, "wild"']);
+  });
+
+  it('refuses an Excel workbook it cannot read, or whose first worksheet is empty, as malformed', async () => {
+    const skeleton = dir.write('skeleton.xlsx', await xlsx());
+    await expect(profileFile(skeleton, await detectFormat(skeleton))).rejects.toBeInstanceOf(MalformedDataError);
+    const empty = dir.write('empty.xlsx', await workbook({ blank: [], data: [['a'], [1]] }));
+    await expect(profileFile(empty, await detectFormat(empty))).rejects.toThrow(/first worksheet is empty/);
+  });
+
   it('refuses what the engine cannot profile', async () => {
-    const path = dir.write('book.xlsx', await xlsx());
-    await expect(profileFile(path, await detectFormat(path))).rejects.toBeInstanceOf(UnsupportedFormatError);
     const png = dir.write('x.txt', 'just text\n');
     await expect(profileFile(png, await detectFormat(png))).rejects.toThrow(/plain text is not tabular/);
   });

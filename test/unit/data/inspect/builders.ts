@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
 import yazl from 'yazl';
 
 /** Minimal but valid files of each format, built in the test so no binary fixture is checked in. */
@@ -99,6 +100,19 @@ export function xlsx(): Promise<Buffer> {
     'xl/workbook.xml': '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
     'xl/worksheets/sheet1.xml': '<?xml version="1.0"?><worksheet/>',
   });
+}
+
+/**
+ * A real workbook, written by exceljs as Excel would: one worksheet per entry, each a grid of cell
+ * values (Dates, formulas `{ formula, result }`, rich text… as exceljs takes them).
+ */
+export async function workbook(sheets: Record<string, ExcelJS.CellValue[][]>): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(sheets)) {
+    const sheet = book.addWorksheet(name);
+    for (const row of rows) sheet.addRow(row);
+  }
+  return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 /** The layout torch.save has written since PyTorch 1.6. */
