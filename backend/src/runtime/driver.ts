@@ -60,6 +60,11 @@ export interface LogLine {
 export interface PortAddress {
   host: string;
   port: number;
+  /**
+   * Whether something listens on the port inside the environment, for an address that accepts
+   * before it could know (a Kubernetes port-forward's local end); absent where connecting tells.
+   */
+  listening?: () => Promise<boolean>;
 }
 
 /** A job's command as the driver runs it (see backend/src/jobs/ and mlwb_runtime.job). */
@@ -161,9 +166,9 @@ export interface RuntimeDriver {
   /**
    * Writes files into the workspace folder `change.name` (created if needed) after removing
    * `change.remove`; answers the folder's absolute path inside the environment. Every path stays
-   * inside the folder. Absent on drivers that cannot yet (Kubernetes).
+   * inside the folder.
    */
-  writeWorkspace?(envId: string, change: WorkspaceChange): Promise<{ root: string }>;
+  writeWorkspace(envId: string, change: WorkspaceChange): Promise<{ root: string }>;
   /** Releases what the driver holds open (port-forwards); environments keep running. */
   close?(): Promise<void> | void;
 }

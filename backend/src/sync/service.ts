@@ -79,7 +79,6 @@ export class SyncService {
     const record = this.environments.own(user, envId);
     if (record.env.state !== 'running') throw new HttpError('conflict', `the environment is ${record.env.state}, not running`);
     const driver = this.environments.driver;
-    if (!driver.writeWorkspace) throw new DriverError(`workspace sync is not supported on the ${driver.kind} driver yet`, 'user');
     const write = driver.writeWorkspace.bind(driver);
 
     return this.serial.run(`${envId}/${body.name}`, async () => {

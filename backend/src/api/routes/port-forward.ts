@@ -47,6 +47,7 @@ export function portForwardRoutes(app: FastifyInstance, { environments, store }:
       if (record.env.state !== 'running') throw new HttpError('conflict', `the environment is ${record.env.state}, not running`);
       const address = await service.driver.portAddress(id, port);
       if (!address) throw new HttpError('conflict', 'the environment is not running');
+      if (address.listening && !(await address.listening())) throw notListening(port);
       const upstream = await connectTo(address, port);
       const guard = (): void => void upstream.destroy();
       req.raw.socket.once('close', guard);
@@ -69,13 +70,17 @@ export function portForwardRoutes(app: FastifyInstance, { environments, store }:
   });
 }
 
+/** The refusal clients retry on: 409 naming `path.port`. */
+const notListening = (port: number): HttpError =>
+  new HttpError('conflict', `nothing listens on port ${port} in the environment`, [{ path: PORT_NOT_LISTENING, message: 'nothing listens there (yet)' }]);
+
 function connectTo(address: PortAddress, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: address.host, port: address.port, timeout: CONNECT_TIMEOUT_MS });
     const fail = (err: NodeJS.ErrnoException): void => {
       socket.destroy();
       if (err.code === 'ECONNREFUSED') {
-        reject(new HttpError('conflict', `nothing listens on port ${port} in the environment`, [{ path: PORT_NOT_LISTENING, message: 'nothing listens there (yet)' }]));
+        reject(notListening(port));
       } else {
         reject(new HttpError('engine_error', `cannot reach port ${port} in the environment: ${err.message}`));
       }

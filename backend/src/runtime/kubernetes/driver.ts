@@ -5,6 +5,7 @@ import {
   type HostCapacity,
   type ImageRequest,
   type JobOutcome,
+  type JobSpec,
   type JupyterEndpoint,
   type LogLine,
   type OwnedInstance,
@@ -12,15 +13,18 @@ import {
   type RuntimeDriver,
   type RuntimeStatus,
   type RuntimeTarget,
+  type WorkspaceChange,
 } from '../driver.js';
 import { clusterCapacity, podStats, type PodUsage } from './capacity.js';
 import { isConflict, isNotFound, toDriverError } from './errors.js';
 import { execInPod } from './exec.js';
+import { writePodWorkspace } from './files.js';
+import { runPodJob } from './jobs.js';
 import { logLineSink, parseLogText } from './logs.js';
 import { environmentManifests, jupyterApiPath, type EnvironmentManifests, type KubernetesManifestConfig } from './manifests.js';
 import { ANNOTATION_SPEC_HASH, CONTAINER_NAME, JUPYTER_PORT, TOKEN_KEY, envSelector, managedSelector } from './names.js';
 import { PodPortForward } from './portforward.js';
-import { PortForwards } from './ports.js';
+import { podListens, PortForwards } from './ports.js';
 import { podOwnedInstance, podReadiness, podRuntimeStatus } from './status.js';
 import { pollUntil, waitForJupyter } from './wait.js';
 
@@ -170,15 +174,23 @@ export class KubernetesDriver implements RuntimeDriver {
     return execInPod(this.kubeConfig, pod.metadata!.namespace!, pod.metadata!.name!, command, timeoutMs);
   }
 
-  /** Not built yet: the runner needs stdin over pods/exec, which the contract fake cannot check. */
-  async runJob(): Promise<JobOutcome> {
-    throw new DriverError('jobs are not supported on the kubernetes driver yet', 'user');
+  async runJob(envId: string, spec: JobSpec, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void, signal: AbortSignal): Promise<JobOutcome> {
+    const pod = await this.runningPod(envId);
+    const at = { namespace: pod.metadata!.namespace!, name: pod.metadata!.name! };
+    return runPodJob(this.kubeConfig, at, (command) => execInPod(this.kubeConfig, at.namespace, at.name, command, 10_000), spec, onOutput, signal);
+  }
+
+  async writeWorkspace(envId: string, change: WorkspaceChange): Promise<{ root: string }> {
+    const pod = await this.runningPod(envId);
+    const at = { namespace: pod.metadata!.namespace!, name: pod.metadata!.name! };
+    return writePodWorkspace(this.kubeConfig, at, (command, timeoutMs) => execInPod(this.kubeConfig, at.namespace, at.name, command, timeoutMs), change);
   }
 
   async portAddress(envId: string, port: number): Promise<PortAddress | undefined> {
     const pod = await this.podOf(envId);
     if (!pod || !podRuntimeStatus(pod).running) return undefined;
-    return this.portForwards.address(envId, pod.metadata!.namespace!, pod.metadata!.name!, port);
+    const address = await this.portForwards.address(envId, pod.metadata!.namespace!, pod.metadata!.name!, port);
+    return { ...address, listening: () => podListens((command) => execInPod(this.kubeConfig, pod.metadata!.namespace!, pod.metadata!.name!, command, 10_000), port) };
   }
 
   async stats(envId: string): Promise<EnvironmentStats> {

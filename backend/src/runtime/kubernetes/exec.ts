@@ -1,5 +1,5 @@
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { ExecResult } from '../../protocol/index.js';
 import { toDriverError } from './errors.js';
 import { CONTAINER_NAME } from './names.js';
@@ -72,4 +72,41 @@ export async function execInPod(kubeConfig: KubeConfig, namespace: string, pod: 
       (error: unknown) => finish(toDriverError(error, `running ${JSON.stringify(command[0])} in the environment`)),
     );
   });
+}
+
+/** Bytes written to an attached command's stdin that may wait to be sent before the writer waits. */
+const SEND_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/** A command started through `pods/exec` with its stdin open (see {@link execAttached}). */
+export interface AttachedExec {
+  /** What the command reads; never ended by us (see execAttached). */
+  stdin: PassThrough;
+  /** Resolves once what was written has mostly left for the API server (bounds what waits in memory). */
+  drained(): Promise<void>;
+  /** The exit code once the command ended; null when the stream closed without one (the connection or the pod went away). */
+  exited: Promise<number | null>;
+  /** Closes the stream (the command's stdin ends with it). */
+  close(): void;
+}
+
+/**
+ * Starts `command` through `pods/exec` with stdin attached and its output streamed to `stdout` and
+ * `stderr`. Our side of stdin is never ended: on the `v4.channel.k8s.io` protocol client-node
+ * answers the end of stdin by closing the whole stream, exit status included; commands get their
+ * own end-of-input marker instead, and closing the stream ends their stdin in the container.
+ */
+export async function execAttached(kubeConfig: KubeConfig, namespace: string, pod: string, command: string[], stdout: Writable, stderr: Writable): Promise<AttachedExec> {
+  const stdin = new PassThrough();
+  let settle: (code: number | null) => void = () => undefined;
+  const exited = new Promise<number | null>((resolve) => (settle = resolve));
+  const ws = await new Exec(kubeConfig)
+    .exec(namespace, pod, CONTAINER_NAME, command, stdout, stderr, stdin, false, (status: V1Status) => settle(execExitCode(status)))
+    .catch((error: unknown) => {
+      throw toDriverError(error, `running ${JSON.stringify(command[0])} in the environment`);
+    });
+  ws.on('close', () => settle(null));
+  const drained = async (): Promise<void> => {
+    while (ws.readyState === ws.OPEN && ws.bufferedAmount > SEND_BUFFER_BYTES) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  return { stdin, exited, drained, close: () => ws.close() };
 }

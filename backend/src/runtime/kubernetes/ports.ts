@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ExecResult } from '../../protocol/index.js';
 import type { PortAddress } from '../driver.js';
 import { PodPortForward } from './portforward.js';
 
@@ -29,3 +30,28 @@ export class PortForwards {
     await Promise.all(mine.map(([, forward]) => forward.close()));
   }
 }
+
+/**
+ * Whether a socket listens on `port` in the pod, read from the kernel's tables (`/proc/net/tcp`
+ * and `tcp6`, state 0A), not by connecting: a probe connection would be the one client a
+ * debugger serves. A port-forward's local end accepts before the pod is asked, so without this
+ * "nothing listens yet" would look like a connection that closes at once.
+ */
+export async function podListens(exec: (command: string[]) => Promise<ExecResult>, port: number): Promise<boolean> {
+  const result = await exec(['python3', '-c', LISTENS, String(port)]);
+  return result.exitCode === 0;
+}
+
+/** Exits 0 when argv[1] is a listening TCP port (IPv4 or IPv6), 1 otherwise. */
+const LISTENS = `
+import sys
+port = "%04X" % int(sys.argv[1])
+for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try:
+        rows = open(table).read().splitlines()[1:]
+    except OSError:
+        continue
+    if any(r.split()[1].endswith(":" + port) and r.split()[3] == "0A" for r in rows):
+        sys.exit(0)
+sys.exit(1)
+`;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesDriver } from '../../../../backend/src/runtime/kubernetes/driver.js';
+import { freePort } from '../../../fixtures/free-port.js';
 import { runtimeTarget } from '../../../fixtures/kubernetes/builders.js';
 import { FakeApiServer } from '../../../fixtures/kubernetes/fake-apiserver.js';
 
@@ -39,13 +40,16 @@ describe('KubernetesDriver.portAddress', () => {
 
     const address = await driver.portAddress(envId, 8888);
     expect(address).toMatchObject({ host: '127.0.0.1' });
-    expect(await driver.portAddress(envId, 8888)).toEqual(address);
+    expect(await driver.portAddress(envId, 8888)).toMatchObject({ host: address!.host, port: address!.port });
     const res = await fetch(`http://${address!.host}:${address!.port}${t.jupyterBaseUrl}api`, { headers: { authorization: `token ${t.jupyterToken}` } });
     await res.body?.cancel();
     expect(res.status).toBe(200);
 
     // a port nothing listens on: the forward accepts, then the pod's refusal ends the connection
-    const closed = (await driver.portAddress(envId, 5678))!;
+    // (and `listening` knows without connecting)
+    const free = await freePort();
+    const closed = (await driver.portAddress(envId, free))!;
+    expect(await closed.listening?.()).toBe(false);
     expect(closed.port).not.toBe(address!.port);
     await new Promise<void>((resolve, reject) => {
       const socket = connect(closed.port, closed.host);

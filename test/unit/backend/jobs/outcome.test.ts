@@ -29,7 +29,7 @@ describe('how a job ended', () => {
   });
 
   it('fails with the driver’s reason when it could not run at all', () => {
-    expect(ending({ ...base, error: 'jobs are not supported on the kubernetes driver yet' })).toEqual({ state: 'failed', exitCode: null, reason: 'jobs are not supported on the kubernetes driver yet' });
+    expect(ending({ ...base, error: 'pod mlwb-x is not running' })).toEqual({ state: 'failed', exitCode: null, reason: 'pod mlwb-x is not running' });
   });
 
   it('closes the log with one line that says so', () => {

@@ -74,10 +74,10 @@ describe('job service', () => {
     await first.jobs.idle();
     expect(first.jobs.own(first.user, job.id).job).toMatchObject({ state: 'failed', reason: 'environment stopped' });
 
-    const second = setup(() => Promise.reject(new Error('jobs are not supported on the kubernetes driver yet')));
+    const second = setup(() => Promise.reject(new Error('pod mlwb-x is not running')));
     const refused = second.jobs.create(second.user, { envId: second.envId, command: ['x'] });
     await second.jobs.idle();
-    expect(second.jobs.own(second.user, refused.id).job).toMatchObject({ state: 'failed', exitCode: null, reason: 'jobs are not supported on the kubernetes driver yet' });
+    expect(second.jobs.own(second.user, refused.id).job).toMatchObject({ state: 'failed', exitCode: null, reason: 'pod mlwb-x is not running' });
   });
 
   it('refuses a job on an environment that is not running (409) and hides other users’ jobs (404)', async () => {
