@@ -88,6 +88,18 @@ export async function jobChecks({ page, fixture, check, shot, log = console.log 
         if (!new RegExp(`at \\S*src/${SCRIPT}:${RAISED_AT.line}`).test(text)) throw new Error(`no link to src/${SCRIPT}:${RAISED_AT.line} in the terminal: ${text.slice(-400)}`);
         await shot(page, 'jobs-2-log');
       });
+
+      await check('Jobs: "Debug File in Environment" without the Python Debugger extension says what to install, and starts no job', async () => {
+        const before = (await fixture.api('GET', `/api/v1/jobs?envId=${encodeURIComponent(envId)}`)).items.length;
+        await openFile(page, SCRIPT);
+        await runCommand(page, 'ML Workbench: Debug File in Environment');
+        const toast = page.locator('.notifications-toasts').filter({ hasText: 'debugging needs the Python Debugger extension' });
+        await toast.first().waitFor({ state: 'visible', timeout: 15_000 });
+        if (!(await toast.first().getByRole('button', { name: 'Show Python Debugger Extension' }).isVisible())) throw new Error('the message offers no way to the extension');
+        const after = (await fixture.api('GET', `/api/v1/jobs?envId=${encodeURIComponent(envId)}`)).items.length;
+        if (after !== before) throw new Error(`${after - before} job(s) started without a debugger to attach`);
+        await page.keyboard.press('Escape');
+      });
     }
   } finally {
     // Leave the workbench as the next scenario expects it: no panel taking half the editor's height.
