@@ -55,14 +55,26 @@ export function histogramOf(c: Column, stats: NumericStats | null, sampled: numb
   }));
 }
 
-/** The 10 most frequent of the sampled values, most frequent first (ties in value order), counts scaled to `total` values. */
+/** Whether `a` ranks before `b` among top values: more frequent, then smaller in value order. */
+const ranksBefore = (a: TopValue, b: TopValue): boolean => a.count > b.count || (a.count === b.count && a.value < b.value);
+
+/**
+ * The 10 most frequent of the sampled values, most frequent first (ties in value order), counts
+ * scaled to `total` values. Kept in one pass over the counts (a sample of a high-cardinality
+ * column holds about as many values as rows: sorting them all cost more than the rest of it).
+ */
 export function topValuesOf(sampled: string[], total: number): TopValue[] {
   const counts = new Map<string, number>();
   for (const v of sampled) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const top: TopValue[] = [];
+  for (const [value, count] of counts) {
+    const candidate = { value, count };
+    if (top.length === TOP_VALUES && !ranksBefore(candidate, top[TOP_VALUES - 1]!)) continue;
+    let at = top.length;
+    while (at > 0 && ranksBefore(candidate, top[at - 1]!)) at--;
+    top.splice(at, 0, candidate);
+    if (top.length > TOP_VALUES) top.pop();
+  }
   const scale = sampled.length ? total / sampled.length : 1;
-  return [...counts]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-    .slice(0, TOP_VALUES)
-    .map(({ value, count }) => ({ value, count: Math.max(1, Math.round(count * scale)) }));
+  return top.map(({ value, count }) => ({ value, count: Math.max(1, Math.round(count * scale)) }));
 }

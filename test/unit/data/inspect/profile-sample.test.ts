@@ -43,6 +43,15 @@ describe('topValuesOf', () => {
     expect(top).toHaveLength(10);
     expect(top.slice(0, 4)).toEqual([{ value: 'b', count: 3 }, { value: 'a', count: 2 }, { value: 'c', count: 1 }, { value: 'd', count: 1 }]);
   });
+  it('ranks as a full sort would, on many values with ties', () => {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const values = Array.from({ length: 20_000 }, () => `v${next() % 3000}`);
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const sorted = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 10).map(([value, count]) => ({ value, count }));
+    expect(topValuesOf(values, values.length)).toEqual(sorted);
+  });
   it('scales sampled counts to the column, never below one', () => {
     expect(topValuesOf(['x', 'x', 'y'], 3000)).toEqual([{ value: 'x', count: 2000 }, { value: 'y', count: 1000 }]);
     expect(topValuesOf([], 0)).toEqual([]);
