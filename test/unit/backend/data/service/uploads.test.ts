@@ -62,11 +62,14 @@ describe('upload sessions', () => {
 
   it('abandoned ones are swept while the backend runs, not only at its next start', async () => {
     const { dir, store, ownerId } = realStore();
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const service = await DatasetService.open(dir, store, new EventBus(), { ttlMs: 1, sweepEveryMs: HOUR });
+    // the clock moves only when the test says: the session is an hour old when the sweep comes, never sooner
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const service = await DatasetService.open(dir, store, new EventBus(), { ttlMs: HOUR / 2, sweepEveryMs: HOUR });
     try {
       const abandoned = await service.uploads.create(ownerId, body);
-      await vi.advanceTimersByTimeAsync(HOUR);
+      await vi.advanceTimersByTimeAsync(HOUR / 4);
+      expect(service.uploads.get(ownerId, abandoned.id).id).toBe(abandoned.id); // not expired yet, and no sweep ran
+      await vi.advanceTimersByTimeAsync((3 * HOUR) / 4);
       await vi.waitFor(() => expect(existsSync(join(dir, 'uploads', abandoned.id))).toBe(false));
       expect(() => service.uploads.get(ownerId, abandoned.id)).toThrow(/not found/i);
     } finally {
