@@ -111,7 +111,7 @@ export async function notebookChecks({ page, fixture, check, shot, log = console
       if (!orders.some((o) => o.includes('3'))) log(`    (execution order labels: ${JSON.stringify(orders)})`);
       // the table and the plot together in the screenshot: the markdown and first cells scrolled away
       await page.locator('.notebookOverlay .cell-list-container').first().hover();
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         await page.mouse.wheel(0, 200);
         await page.waitForTimeout(200);
       }
