@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { JobOutcome } from './driver.js';
 
@@ -21,6 +22,22 @@ export const RUNNER_CANCEL = 'cancel\n';
 
 /** Seconds between SIGTERM and SIGKILL when a job is cancelled. */
 export const CANCEL_GRACE_SECONDS = 5;
+
+/**
+ * Where the container drivers keep the runner's status files: /tmp is writable there (Docker's
+ * tmpfs, the pod's emptyDir) while the root file system is read-only.
+ */
+export const CONTAINER_STATUS_DIR = '/tmp/mlwb-jobs';
+
+/** A stream that hands each chunk of a job's output on as it comes. */
+export function outputSink(onChunk: (chunk: Buffer) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      onChunk(chunk);
+      callback();
+    },
+  });
+}
 
 export function runnerArgs(statusFile: string, cwd: string, command: string[]): string[] {
   return ['-m', 'mlwb_runtime.job', '--status', statusFile, '--cwd', cwd, '--grace', String(CANCEL_GRACE_SECONDS), '--', ...command];

@@ -1,22 +1,12 @@
 import type Docker from 'dockerode';
 import path from 'node:path';
-import { Writable, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { ExecResult } from '../../protocol/index.js';
 import type { JobOutcome, JobSpec } from '../driver.js';
-import { collectArgs, outcomeOf, RUNNER_CANCEL, RUNNER_GO, runnerArgs } from '../job-runner.js';
+import { collectArgs, CONTAINER_STATUS_DIR, outcomeOf, outputSink, RUNNER_CANCEL, RUNNER_GO, runnerArgs } from '../job-runner.js';
 import { HOME } from './spec.js';
 
-/** /tmp is the container's writable tmpfs (the root file system is read-only). */
-const STATUS_DIR = '/tmp/mlwb-jobs';
 const WORKSPACE = `${HOME}/work`;
-
-const sink = (onChunk: (chunk: Buffer) => void): Writable =>
-  new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      onChunk(chunk);
-      callback();
-    },
-  });
 
 /**
  * Runs a job in the container through the job runner, attached over a hijacked exec: output is
@@ -31,7 +21,7 @@ export async function runDockerJob(
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
   signal: AbortSignal,
 ): Promise<JobOutcome> {
-  const statusFile = path.posix.join(STATUS_DIR, `${spec.jobId}.json`);
+  const statusFile = path.posix.join(CONTAINER_STATUS_DIR, `${spec.jobId}.json`);
   const cwd = path.posix.resolve(WORKSPACE, spec.cwd ?? '.');
   const run = await container.exec({
     Cmd: ['python3', ...runnerArgs(statusFile, cwd, spec.command)],
@@ -43,7 +33,7 @@ export async function runDockerJob(
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
   });
   const stream = (await run.start({ hijack: true, stdin: true })) as Duplex;
-  docker.modem.demuxStream(stream, sink((c) => onOutput('stdout', c)), sink((c) => onOutput('stderr', c)));
+  docker.modem.demuxStream(stream, outputSink((c) => onOutput('stdout', c)), outputSink((c) => onOutput('stderr', c)));
   const cancel = (): void => void stream.write(RUNNER_CANCEL);
   signal.addEventListener('abort', cancel, { once: true });
   stream.write(RUNNER_GO);

@@ -1,23 +1,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { posix } from 'node:path';
-import { Writable } from 'node:stream';
 import type { ExecResult } from '../../protocol/index.js';
 import type { JobOutcome, JobSpec } from '../driver.js';
-import { collectArgs, outcomeOf, RUNNER_CANCEL, RUNNER_GO, runnerArgs } from '../job-runner.js';
+import { collectArgs, CONTAINER_STATUS_DIR, outcomeOf, outputSink, RUNNER_CANCEL, RUNNER_GO, runnerArgs } from '../job-runner.js';
 import { execAttached } from './exec.js';
 import { HOME } from './manifests.js';
 
-/** /tmp is the pod's emptyDir (the root file system is read-only). */
-const STATUS_DIR = '/tmp/mlwb-jobs';
 const WORKSPACE = `${HOME}/work`;
-
-const sink = (onChunk: (chunk: Buffer) => void): Writable =>
-  new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      onChunk(chunk);
-      callback();
-    },
-  });
 
 /**
  * Runs a job in the pod through the job runner over `pods/exec` with stdin attached: output
@@ -33,7 +22,7 @@ export async function runPodJob(
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
   signal: AbortSignal,
 ): Promise<JobOutcome> {
-  const statusFile = posix.join(STATUS_DIR, `${spec.jobId}.json`);
+  const statusFile = posix.join(CONTAINER_STATUS_DIR, `${spec.jobId}.json`);
   const cwd = posix.resolve(WORKSPACE, spec.cwd ?? '.');
   const variables = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
   const run = await execAttached(
@@ -41,8 +30,8 @@ export async function runPodJob(
     pod.namespace,
     pod.name,
     ['env', ...variables, 'python3', ...runnerArgs(statusFile, cwd, spec.command)],
-    sink((c) => onOutput('stdout', c)),
-    sink((c) => onOutput('stderr', c)),
+    outputSink((c) => onOutput('stdout', c)),
+    outputSink((c) => onOutput('stderr', c)),
   );
   const cancel = (): void => void run.stdin.write(RUNNER_CANCEL);
   signal.addEventListener('abort', cancel, { once: true });
