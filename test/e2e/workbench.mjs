@@ -2,7 +2,7 @@
 // /work/shared/recipes/code-server-e2e.md §4 (checked against this version).
 
 /** @typedef {import('playwright-core').Page} Page */
-/* global document -- in functions that run in the page (waitForFunction) */
+/* global document, MutationObserver -- in functions that run in the page (waitForFunction, evaluate) */
 
 const STATUS_BAR = '[id="workbench.parts.statusbar"]';
 const SIDEBAR = '[id="workbench.parts.sidebar"]';
@@ -150,6 +150,30 @@ export async function contextMenu(page, target, label) {
   await page.locator('.context-view .monaco-menu .action-item.focused').filter({ hasText: label }).waitFor({ timeout: 5_000 });
   await page.keyboard.press('Enter');
   await item.waitFor({ state: 'detached', timeout: 5_000 });
+}
+
+/**
+ * Resolves once the sidebar's DOM has not changed for `quietMs` (at most `timeout`): a tree that
+ * redraws under an open context menu can lose the row the menu was opened on.
+ */
+export async function sidebarSettled(page, quietMs = 400, timeout = 10_000) {
+  await page.evaluate(([sidebar, quiet, limit]) => new Promise((resolve) => {
+    const root = document.querySelector(sidebar) ?? document.body;
+    let timer;
+    const done = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      clearTimeout(giveUp);
+      resolve(undefined);
+    };
+    const observer = new MutationObserver(() => {
+      clearTimeout(timer);
+      timer = setTimeout(done, quiet);
+    });
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    timer = setTimeout(done, quiet);
+    const giveUp = setTimeout(done, limit);
+  }), [SIDEBAR, quietMs, timeout]);
 }
 
 /** Waits for a modal dialog containing `text` and clicks its button `label` (exact). */
